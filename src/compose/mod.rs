@@ -1,0 +1,725 @@
+//! Compose: a request becomes one document.
+//!
+//! Each part's answers are checked against its template's questions, the template body picks
+//! phrases, and the parts are joined into one message with one greeting, the parts in order
+//! (a phrase two parts both bring appears once), the Fast Track phrase once where a part asks
+//! for a reply, and one sign-off. Every span keeps its provenance.
+
+pub mod answers;
+pub mod format;
+mod markup;
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::fmt;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono_tz::Tz;
+use serde::Serialize;
+
+use crate::document::{
+    Block, BlockKind, BlockRole, Document, Inline, Recipient, Sender, Source, Span,
+};
+use crate::library::{Library, Placeholder, Segment, Template, structural};
+use crate::request::{Channel, Language, Request, Service};
+use answers::{CheckedAnswers, check_answers};
+use markup::{Item, Unit, parse_body};
+
+/// The time zone of customers who did not give one.
+pub const DEFAULT_TIME_ZONE: &str = "Europe/London";
+
+/// One reason a request cannot be composed, naming the part, template and question.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// 1-based position of the part in the request.
+    pub part: Option<usize>,
+    pub template: Option<String>,
+    pub question: Option<String>,
+    pub message: String,
+}
+
+impl Problem {
+    fn general(message: impl Into<String>) -> Self {
+        Problem {
+            part: None,
+            template: None,
+            question: None,
+            message: message.into(),
+        }
+    }
+
+    fn in_part(part: usize, template: &str, message: impl Into<String>) -> Self {
+        Problem {
+            part: Some(part),
+            template: Some(template.to_string()),
+            question: None,
+            message: message.into(),
+        }
+    }
+
+    /// Where the problem is, as a path into the request: `parts[0].answers.reasons`.
+    pub fn field(&self) -> Option<String> {
+        match (self.part, &self.question) {
+            (Some(part), Some(question)) => Some(format!("parts[{}].answers.{question}", part - 1)),
+            (Some(part), None) => Some(format!("parts[{}]", part - 1)),
+            (None, Some(field)) => Some(field.clone()),
+            (None, None) => None,
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(part) = self.part {
+            write!(f, "part {part}")?;
+            if let Some(template) = &self.template {
+                write!(f, " ({template})")?;
+            }
+            if let Some(question) = &self.question {
+                write!(f, ", question `{question}`")?;
+            }
+            write!(f, ": ")?;
+        } else if let Some(field) = &self.question {
+            write!(f, "{field}: ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+/// Why a request could not be composed: every problem found, not just the first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ComposeError {
+    pub problems: Vec<Problem>,
+}
+
+impl fmt::Display for ComposeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (index, problem) in self.problems.iter().enumerate() {
+            if index > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{problem}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ComposeError {}
+
+/// Everything a phrase placeholder can be filled from.
+struct Values<'a> {
+    request: &'a Request,
+    language: Language,
+    today: String,
+    good_time_of_day: &'static str,
+}
+
+/// Composes `request` with `library` into one document.
+pub fn compose(library: &Library, request: &Request) -> Result<Document, ComposeError> {
+    let mut problems = Vec::new();
+    let channel = request.channel();
+    let language = request.language;
+    if request.parts.is_empty() {
+        problems.push(Problem::general(format!(
+            "the request has no parts; add at least one {{template, answers}}; templates are: {}",
+            template_list(library)
+        )));
+    }
+    check_people(request, &mut problems);
+    let (time_zone_name, local) = local_time(request, &mut problems);
+
+    let mut checked_parts: Vec<(&Template, CheckedAnswers)> = Vec::new();
+    for (index, part) in request.parts.iter().enumerate() {
+        let number = index + 1;
+        let Some(template) = library.template(&part.template) else {
+            problems.push(Problem {
+                part: Some(number),
+                template: Some(part.template.clone()),
+                question: None,
+                message: format!(
+                    "there is no template `{}`; templates are: {}",
+                    part.template,
+                    template_list(library)
+                ),
+            });
+            continue;
+        };
+        if !template.spec.channels.contains(&channel) {
+            problems.push(Problem::in_part(
+                number,
+                &template.id,
+                format!(
+                    "this template cannot be sent by {channel}; it supports: {}",
+                    template
+                        .spec
+                        .channels
+                        .iter()
+                        .map(|c| c.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+        let checked = check_answers(template, &part.answers, language, number, &mut problems);
+        checked_parts.push((template, checked));
+    }
+    if !problems.is_empty() {
+        return Err(ComposeError { problems });
+    }
+
+    let values = Values {
+        request,
+        language,
+        today: format::format_date(local.date(), language),
+        good_time_of_day: format::good_time_of_day(local.time(), language),
+    };
+    let mut builder = Builder {
+        library,
+        values: &values,
+        blocks: Vec::new(),
+        seen_units: HashSet::new(),
+        phrases_used: BTreeSet::new(),
+        problems: Vec::new(),
+    };
+
+    if channel.is_written() {
+        let greeting = if request
+            .customer
+            .title
+            .as_deref()
+            .is_some_and(|t| !t.trim().is_empty())
+        {
+            structural::GREETING_TITLE
+        } else {
+            structural::GREETING_NAME
+        };
+        let line = builder.phrase_inline(greeting, &BTreeMap::new(), None);
+        builder.push_block(BlockRole::Greeting, BlockKind::Paragraph, vec![line]);
+    }
+
+    let mut asks_for_reply = false;
+    for (index, (template, checked)) in checked_parts.iter().enumerate() {
+        asks_for_reply |= template.spec.asks_for_reply;
+        builder.add_part(index + 1, template, checked, channel);
+    }
+    if asks_for_reply && request.application.service == Service::FastTrack {
+        let line = builder.phrase_inline(structural::FAST_TRACK, &BTreeMap::new(), None);
+        builder.push_unit(BlockKind::Paragraph, line);
+    }
+    if channel.is_written() {
+        let lines = [
+            structural::SIGN_OFF,
+            structural::SIGN_OFF_NAME,
+            structural::SIGN_OFF_ORGANISATION,
+        ]
+        .iter()
+        .map(|id| builder.phrase_inline(id, &BTreeMap::new(), None))
+        .collect();
+        builder.push_block(BlockRole::SignOff, BlockKind::Paragraph, lines);
+    }
+
+    let subject = if channel.has_subject() {
+        subject_phrase(&checked_parts).map(|id| builder.phrase_inline(id, &BTreeMap::new(), None))
+    } else {
+        None
+    };
+
+    if let Some(first) = builder
+        .blocks
+        .iter()
+        .find(|block| block.role == BlockRole::Body)
+        && first
+            .lines
+            .first()
+            .and_then(|line| line.spans.iter().find(|span| !span.text.trim().is_empty()))
+            .is_some_and(|span| matches!(span.source, Source::FreeText { .. }))
+    {
+        builder.problems.push(Problem::general(
+            "the message would start with free text; a letter or email must start with a preset phrase, so put the free-text answer after the template's opening phrase",
+        ));
+    }
+
+    if language == Language::Cy {
+        let missing: Vec<&str> = builder
+            .phrases_used
+            .iter()
+            .filter(|id| library.phrase(id).is_some_and(|p| p.cy.is_none()))
+            .map(String::as_str)
+            .collect();
+        if !missing.is_empty() {
+            builder.problems.push(Problem::general(format!(
+                "the message is in Welsh but {} phrase{} no Welsh text: {}; add `cy:` to {} in phrases/",
+                missing.len(),
+                if missing.len() == 1 { " has" } else { "s have" },
+                missing.join(", "),
+                if missing.len() == 1 { "it" } else { "each" },
+            )));
+        }
+    }
+    if !builder.problems.is_empty() {
+        return Err(ComposeError {
+            problems: builder.problems,
+        });
+    }
+
+    let customer = &request.customer;
+    let full_name = [
+        customer.title.as_deref().unwrap_or(""),
+        &customer.first_name,
+        &customer.last_name,
+    ]
+    .iter()
+    .map(|s| s.trim())
+    .filter(|s| !s.is_empty())
+    .collect::<Vec<_>>()
+    .join(" ");
+    let mut required_paragraphs = Vec::new();
+    for (template, _) in &checked_parts {
+        for id in &template.spec.required_paragraphs {
+            if !required_paragraphs.contains(id) {
+                required_paragraphs.push(id.clone());
+            }
+        }
+    }
+    Ok(Document {
+        channel,
+        language,
+        large_print: request.large_print,
+        draft: request.draft,
+        subject,
+        blocks: builder.blocks,
+        recipient: Recipient {
+            name: customer.addressed_name(),
+            full_name,
+            email: customer.email_address().map(str::to_string),
+            address: customer
+                .address
+                .iter()
+                .map(|l| l.trim().to_string())
+                .collect(),
+            time_zone: time_zone_name,
+        },
+        sender: Sender {
+            first_name: request.staff.first_name.trim().to_string(),
+            initials: request.staff.initials.trim().to_string(),
+            office: request.staff.office.trim().to_string(),
+            role: request.staff.role,
+        },
+        date: local.date(),
+        at: request.at,
+        reference: request
+            .application
+            .reference
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map(str::to_string),
+        service: request.application.service,
+        templates: checked_parts.iter().map(|(t, _)| t.id.clone()).collect(),
+        required_paragraphs,
+    })
+}
+
+fn template_list(library: &Library) -> String {
+    library
+        .templates
+        .keys()
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The subject phrase: the house format's when the first part uses one, else the first
+/// part's own subject.
+fn subject_phrase<'a>(parts: &[(&'a Template, CheckedAnswers)]) -> Option<&'a str> {
+    let (first, _) = parts.first()?;
+    if first.spec.house_format.is_some() {
+        return Some(structural::CSMT_SUBJECT);
+    }
+    parts
+        .iter()
+        .find_map(|(template, _)| template.spec.subject.as_deref())
+}
+
+/// Names and addresses are data: no control characters (a line break in a name could forge
+/// an email header or a letter line).
+fn check_people(request: &Request, problems: &mut Vec<Problem>) {
+    let customer = &request.customer;
+    let staff = &request.staff;
+    let mut fields: Vec<(String, &str)> = vec![
+        (
+            "customer.title".into(),
+            customer.title.as_deref().unwrap_or(""),
+        ),
+        ("customer.first_name".into(), &customer.first_name),
+        ("customer.last_name".into(), &customer.last_name),
+        (
+            "customer.email".into(),
+            customer.email.as_deref().unwrap_or(""),
+        ),
+        ("staff.first_name".into(), &staff.first_name),
+        ("staff.initials".into(), &staff.initials),
+        ("staff.office".into(), &staff.office),
+        (
+            "application.reference".into(),
+            request.application.reference.as_deref().unwrap_or(""),
+        ),
+    ];
+    for (index, line) in customer.address.iter().enumerate() {
+        fields.push((format!("customer.address[{index}]"), line));
+    }
+    for (field, value) in fields {
+        if let Some(bad) = value.chars().find(|c| c.is_control()) {
+            let what = match bad {
+                '\r' | '\n' => "a line break".to_string(),
+                other => format!("the control character U+{:04X}", other as u32),
+            };
+            problems.push(Problem {
+                part: None,
+                template: None,
+                question: Some(field),
+                message: format!("holds {what}; write it on one line, as plain text"),
+            });
+        } else if value.contains(crate::library::MARK_START)
+            || value.contains(crate::library::MARK_END)
+        {
+            problems.push(Problem {
+                part: None,
+                template: None,
+                question: Some(field),
+                message: "holds reserved characters (U+E000, U+E001)".into(),
+            });
+        }
+    }
+}
+
+/// The customer's time zone and the local date and time of the message.
+fn local_time(request: &Request, problems: &mut Vec<Problem>) -> (String, NaiveDateTime) {
+    let name = request
+        .customer
+        .time_zone
+        .as_deref()
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+        .unwrap_or(DEFAULT_TIME_ZONE);
+    let at: DateTime<Utc> = request.at.unwrap_or_else(Utc::now);
+    match name.parse::<Tz>() {
+        Ok(zone) => (name.to_string(), at.with_timezone(&zone).naive_local()),
+        Err(_) => {
+            problems.push(Problem {
+                part: None,
+                template: None,
+                question: Some("customer.time_zone".into()),
+                message: format!(
+                    "`{name}` is not a time zone; use an IANA name such as Europe/London or America/New_York"
+                ),
+            });
+            (DEFAULT_TIME_ZONE.to_string(), at.naive_utc())
+        }
+    }
+}
+
+/// Assembles blocks, dropping a paragraph or list item that an earlier part already gave.
+struct Builder<'a> {
+    library: &'a Library,
+    values: &'a Values<'a>,
+    blocks: Vec<Block>,
+    /// Phrase sequences of the paragraphs and items already in the message.
+    seen_units: HashSet<Vec<String>>,
+    phrases_used: BTreeSet<String>,
+    problems: Vec<Problem>,
+}
+
+impl Builder<'_> {
+    fn push_block(&mut self, role: BlockRole, kind: BlockKind, lines: Vec<Inline>) {
+        self.blocks.push(Block { role, kind, lines });
+    }
+
+    /// Adds a body paragraph or list item, joining list items to the list before them.
+    fn push_unit(&mut self, kind: BlockKind, line: Inline) {
+        let key: Vec<String> = line
+            .spans
+            .iter()
+            .filter_map(|span| match &span.source {
+                Source::Phrase { id } => Some(id.clone()),
+                _ => None,
+            })
+            .collect();
+        let only_phrases = line.spans.iter().all(|span| {
+            matches!(
+                span.source,
+                Source::Phrase { .. } | Source::Placeholder { .. }
+            ) || span.text.trim().is_empty()
+        });
+        if !key.is_empty() && only_phrases && !self.seen_units.insert(dedup_key(&key)) {
+            return;
+        }
+        if kind != BlockKind::Paragraph
+            && let Some(last) = self.blocks.last_mut()
+            && last.kind == kind
+            && last.role == BlockRole::Body
+        {
+            last.lines.push(line);
+            return;
+        }
+        self.blocks.push(Block {
+            role: BlockRole::Body,
+            kind,
+            lines: vec![line],
+        });
+    }
+
+    fn add_part(
+        &mut self,
+        number: usize,
+        template: &Template,
+        checked: &CheckedAnswers,
+        channel: Channel,
+    ) {
+        let request = self.values.request;
+        let mut context = tera::Context::new();
+        context.insert_value("answers", tera::Value::from(checked.for_body.clone()));
+        context.insert("channel", channel.as_str());
+        context.insert("service", request.application.service.as_str());
+        context.insert(
+            "fast_track",
+            &(request.application.service == Service::FastTrack),
+        );
+        context.insert("paper", &request.application.paper);
+        context.insert("has_email", &request.customer.email_address().is_some());
+        let rendered = match self.library.render_body(&template.id, &context) {
+            Ok(rendered) => rendered,
+            Err(message) => {
+                self.problems.push(Problem::in_part(
+                    number,
+                    &template.id,
+                    format!("the template failed: {message}"),
+                ));
+                return;
+            }
+        };
+        let units = match parse_body(&rendered) {
+            Ok(units) => units,
+            Err(message) => {
+                self.problems
+                    .push(Problem::in_part(number, &template.id, message));
+                return;
+            }
+        };
+        for unit in units {
+            let Unit { kind, items } = unit;
+            let mut spans = Vec::new();
+            let mut free_paragraphs: Option<Vec<String>> = None;
+            for item in items {
+                match item {
+                    Item::Text(text) => spans.push(Span {
+                        text,
+                        source: Source::Template {
+                            template: template.id.clone(),
+                        },
+                    }),
+                    Item::Phrase(id) => {
+                        let inline = self.phrase_inline(
+                            &id,
+                            &checked.placeholder_values,
+                            Some((number, template)),
+                        );
+                        spans.extend(inline.spans);
+                    }
+                    Item::FreeText(question) => {
+                        let is_free = template
+                            .question(&question)
+                            .is_some_and(|q| q.kind == crate::library::QuestionKind::FreeText);
+                        if !is_free {
+                            self.problems.push(Problem::in_part(
+                                number,
+                                &template.id,
+                                format!("the body places free_text(question=\"{question}\"), which is not a free-text question of this template"),
+                            ));
+                            continue;
+                        }
+                        let Some(text) = checked.free_text.get(&question) else {
+                            continue;
+                        };
+                        let paragraphs: Vec<String> = text
+                            .split("\n\n")
+                            .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+                            .filter(|p| !p.is_empty())
+                            .collect();
+                        let source = Source::FreeText {
+                            template: template.id.clone(),
+                            question: question.clone(),
+                        };
+                        if paragraphs.len() > 1
+                            && kind == BlockKind::Paragraph
+                            && free_paragraphs.is_none()
+                        {
+                            free_paragraphs = Some(paragraphs.clone());
+                        }
+                        spans.push(Span {
+                            text: paragraphs.join(" "),
+                            source,
+                        });
+                    }
+                }
+            }
+            let line = Inline {
+                spans: trim_inline(spans),
+            };
+            if line.is_empty() {
+                continue;
+            }
+            match free_paragraphs {
+                // A free-text answer alone in its paragraph keeps its own paragraphs.
+                Some(paragraphs)
+                    if line.spans.len() == 1
+                        && matches!(line.spans[0].source, Source::FreeText { .. }) =>
+                {
+                    for paragraph in paragraphs {
+                        let span = Span {
+                            text: paragraph,
+                            source: line.spans[0].source.clone(),
+                        };
+                        self.push_unit(kind, Inline { spans: vec![span] });
+                    }
+                }
+                _ => self.push_unit(kind, line),
+            }
+        }
+    }
+
+    /// A phrase's text in the message language, placeholders filled, as spans.
+    fn phrase_inline(
+        &mut self,
+        id: &str,
+        answers: &BTreeMap<String, String>,
+        part: Option<(usize, &Template)>,
+    ) -> Inline {
+        let mut spans = Vec::new();
+        let Some(phrase) = self.library.phrase(id) else {
+            self.problems.push(Problem::general(format!(
+                "phrase `{id}` is not in the library"
+            )));
+            return Inline { spans };
+        };
+        self.phrases_used.insert(id.to_string());
+        let language = self.values.language;
+        // A missing Welsh text is reported once for the whole message; compose on in English
+        // only to find every other problem.
+        let text = phrase.text(language).unwrap_or(&phrase.en);
+        for segment in &text.segments {
+            match segment {
+                Segment::Text(text) => spans.push(Span {
+                    text: text.clone(),
+                    source: Source::Phrase { id: id.to_string() },
+                }),
+                Segment::Placeholder(placeholder) => {
+                    match self.placeholder_value(placeholder, answers) {
+                        Some(value) if !value.is_empty() => spans.push(Span {
+                            text: value,
+                            source: Source::Placeholder {
+                                phrase: id.to_string(),
+                                name: placeholder.name(),
+                            },
+                        }),
+                        _ => {
+                            let (part_number, template) = match part {
+                                Some((n, t)) => (Some(n), Some(t.id.clone())),
+                                None => (None, None),
+                            };
+                            let (question, message) = match placeholder {
+                                Placeholder::Answer(question) => (
+                                    Some(question.clone()),
+                                    format!(
+                                        "phrase `{id}` shows this answer, but it was not given"
+                                    ),
+                                ),
+                                other => (
+                                    Some(other.name()),
+                                    format!(
+                                        "is empty, but phrase `{id}` needs it; fill it in the request"
+                                    ),
+                                ),
+                            };
+                            let problem = Problem {
+                                part: if matches!(placeholder, Placeholder::Answer(_)) {
+                                    part_number
+                                } else {
+                                    None
+                                },
+                                template: if matches!(placeholder, Placeholder::Answer(_)) {
+                                    template
+                                } else {
+                                    None
+                                },
+                                question,
+                                message,
+                            };
+                            if !self.problems.contains(&problem) {
+                                self.problems.push(problem);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Inline { spans }
+    }
+
+    fn placeholder_value(
+        &self,
+        placeholder: &Placeholder,
+        answers: &BTreeMap<String, String>,
+    ) -> Option<String> {
+        let request = self.values.request;
+        let customer = &request.customer;
+        let staff = &request.staff;
+        let value = match placeholder {
+            Placeholder::CustomerTitle => customer.title.clone().unwrap_or_default(),
+            Placeholder::CustomerFirstName => customer.first_name.clone(),
+            Placeholder::CustomerLastName => customer.last_name.clone(),
+            Placeholder::CustomerName => customer.addressed_name(),
+            Placeholder::CustomerFullName => customer.full_name(),
+            Placeholder::StaffFirstName => staff.first_name.clone(),
+            Placeholder::StaffInitials => staff.initials.clone(),
+            Placeholder::StaffOffice => staff.office.clone(),
+            Placeholder::Reference => request.application.reference.clone().unwrap_or_default(),
+            Placeholder::Today => self.values.today.clone(),
+            Placeholder::GoodTimeOfDay => self.values.good_time_of_day.to_string(),
+            Placeholder::Answer(question) => answers.get(question)?.clone(),
+        };
+        Some(value.trim().to_string())
+    }
+}
+
+/// Two units with the same phrases are the same unit, whatever the spacing between them.
+fn dedup_key(phrases: &[String]) -> Vec<String> {
+    phrases.to_vec()
+}
+
+/// Removes spacing at both ends of a line and empty spans.
+fn trim_inline(mut spans: Vec<Span>) -> Vec<Span> {
+    spans.retain(|span| !span.text.is_empty());
+    while spans
+        .first()
+        .is_some_and(|s| matches!(s.source, Source::Template { .. }) && s.text.trim().is_empty())
+    {
+        spans.remove(0);
+    }
+    while spans
+        .last()
+        .is_some_and(|s| matches!(s.source, Source::Template { .. }) && s.text.trim().is_empty())
+    {
+        spans.pop();
+    }
+    if let Some(first) = spans.first_mut()
+        && matches!(first.source, Source::Template { .. })
+    {
+        first.text = first.text.trim_start().to_string();
+    }
+    if let Some(last) = spans.last_mut()
+        && matches!(last.source, Source::Template { .. })
+    {
+        last.text = last.text.trim_end().to_string();
+    }
+    spans
+}

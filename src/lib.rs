@@ -1,0 +1,20 @@
+//! comms-builder: HM Passport Office customer messages built only from approved phrases.
+//!
+//! The pipeline, one module per stage:
+//!
+//! - [`library`]: phrases, templates and lint rules, loaded once and validated.
+//! - [`compose`]: a [`request::Request`] becomes a [`document::Document`], every span of
+//!   text remembering where it came from.
+//! - [`lint`]: house-style rules run on the document; findings, never silent fixes.
+//! - [`render`]: one backend per channel, each a pure function of the document.
+//! - [`cli`]: the `comms` command line, the only place with input and output.
+
+pub mod cases;
+pub mod cli;
+pub mod compose;
+pub mod document;
+pub mod library;
+pub mod lint;
+pub mod message;
+pub mod render;
+pub mod request;

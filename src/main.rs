@@ -1,0 +1,5 @@
+//! The `comms` command line: a thin edge over the library crate.
+
+fn main() -> std::process::ExitCode {
+    comms::cli::run()
+}

@@ -1,0 +1,5 @@
+//! Render: one backend per channel, each a pure function of the composed document.
+//!
+//! - [`text`]: the plain text of any channel (email body, letter body, scripts).
+
+pub mod text;

@@ -1,0 +1,11 @@
+//! Plain text: the body as staff copy it into the case system, and as findings point into.
+
+use crate::document::Document;
+
+/// The message body as plain text: paragraphs separated by a blank line, lists as `- ` or
+/// `1. ` lines, with a final line break.
+pub fn render(document: &Document) -> String {
+    let mut text = document.body_text();
+    text.push('\n');
+    text
+}
