@@ -7,6 +7,7 @@
 //!   text remembering where it came from.
 //! - [`lint`]: house-style rules run on the document; findings, never silent fixes.
 //! - [`render`]: one backend per channel, each a pure function of the document.
+//! - [`plan`]: the call planner: when to phone a customer, and the voicemail for each attempt.
 //! - [`cli`]: the `comms` command line, the only place with input and output.
 
 pub mod cases;
@@ -16,5 +17,6 @@ pub mod document;
 pub mod library;
 pub mod lint;
 pub mod message;
+pub mod plan;
 pub mod render;
 pub mod request;

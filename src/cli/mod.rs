@@ -5,6 +5,7 @@
 //! configuration.
 
 pub mod check;
+mod plan_calls;
 mod render;
 mod templates;
 
@@ -39,6 +40,8 @@ pub enum Command {
     Templates(templates::TemplatesArgs),
     /// Validate the whole library: phrases, templates and every template case.
     Check(check::CheckArgs),
+    /// Plan calls to a customer: when to call, and the voicemail for each attempt.
+    PlanCalls(plan_calls::PlanCallsArgs),
 }
 
 /// Exit status for success.
@@ -65,6 +68,7 @@ pub fn run() -> ExitCode {
         Command::Render(args) => render::run(&library_dir, args),
         Command::Templates(args) => templates::run(&library_dir, args),
         Command::Check(args) => check::run(&library_dir, args),
+        Command::PlanCalls(args) => plan_calls::run(&library_dir, args),
     };
     ExitCode::from(status)
 }

@@ -1,0 +1,657 @@
+//! The call planner: when a member of staff may phone a customer, and what to say if nobody
+//! answers.
+//!
+//! Pure functions of a [`PlanRequest`] (plus the clock, when the request gives no `now`):
+//! whether a call may be made now, up to 3 attempts in 24 hours, 2 hours apart, each inside
+//! the calling hours for the customer's role and time zone (examiner 09:00 to 20:00, customer
+//! service 08:00 to 20:00, in the customer's local time) and the office's own hours, each with
+//! its voicemail composed from the library; what follows the last attempt; and how long the
+//! application stays on hold. Local hours become UTC intervals ([`hours`]), so plans are
+//! right across clock changes in the UK and in the customer's zone.
+
+pub mod hours;
+pub mod zone;
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use chrono::{DateTime, Duration, Timelike, Utc};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+
+use crate::library::Library;
+use crate::message::build_message;
+use crate::request::{Answer, Channel, Customer, Language, Part, Request, Role, Staff};
+use hours::{DailyHours, Interval, Unavailable};
+use zone::{UK_ZONE, ZoneError};
+
+/// Attempts an examiner makes in one 24-hour period.
+pub const MAX_ATTEMPTS: u8 = 3;
+/// Time between two attempts.
+pub const HOURS_BETWEEN_ATTEMPTS: i64 = 2;
+/// The hold reason the guidance names.
+pub const HOLD_REASON: &str = "I need to speak to a customer";
+
+/// What to plan: who is calling, where the customer is, and when they cannot take a call.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanRequest {
+    /// Examiner or customer service; `staff.role` when absent.
+    #[serde(default)]
+    pub role: Option<Role>,
+    /// The customer's IANA time zone; `customer.time_zone` when absent.
+    #[serde(default)]
+    pub time_zone: Option<String>,
+    /// The customer's country, a two-letter code, for countries with one time zone.
+    #[serde(default)]
+    pub country: Option<String>,
+    /// The time now, RFC 3339 (2026-11-23T14:00:00Z); the clock when absent.
+    #[serde(default)]
+    pub now: Option<String>,
+    /// Times the customer said they cannot take a call, in their local time.
+    #[serde(default)]
+    pub unavailable: Vec<String>,
+    /// The customer said they are happy to be called outside the usual hours.
+    #[serde(default)]
+    pub happy_outside_hours: bool,
+    /// The attempt about to be made, 1 to 3; 1 when absent.
+    #[serde(default)]
+    pub attempt: Option<i64>,
+    /// When the first attempt was made, for attempts 2 and 3; now when absent.
+    #[serde(default)]
+    pub first_attempt_at: Option<String>,
+    /// The hours the office makes calls, HH:MM-HH:MM in UK time; the role's calling hours
+    /// when absent.
+    #[serde(default)]
+    pub office_hours: Option<String>,
+    /// How to write to the customer after the last attempt; email when they gave an email
+    /// address, otherwise letter.
+    #[serde(default)]
+    pub follow_up: Option<FollowUp>,
+    #[serde(default)]
+    pub language: Language,
+    #[serde(default)]
+    pub customer: Customer,
+    #[serde(default)]
+    pub staff: Staff,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FollowUp {
+    Email,
+    Letter,
+}
+
+impl FollowUp {
+    fn as_str(self) -> &'static str {
+        match self {
+            FollowUp::Email => "email",
+            FollowUp::Letter => "letter",
+        }
+    }
+}
+
+/// The answer: whether to call now, when to try, what to say, and what follows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Plan {
+    pub role: Role,
+    /// The customer's IANA time zone.
+    pub time_zone: String,
+    /// The customer keeps a different time from the UK.
+    pub international: bool,
+    /// Calling hours in the customer's local time (`null` when they are happy to be called
+    /// at any time).
+    pub calling_hours: Option<Hours>,
+    /// Hours the office makes calls, in UK time.
+    pub office_hours: Hours,
+    pub now: Moment,
+    pub can_call_now: bool,
+    /// Why a call can or cannot be made now.
+    pub reason: String,
+    /// The customer's calling hours are closed: the guidance says to send an email.
+    pub send_email_instead: bool,
+    /// The attempts still to make, in order; empty when no call can be planned.
+    pub attempts: Vec<Attempt>,
+    /// What to do after the last attempt if nobody answered.
+    pub after_last_attempt: String,
+    /// How long the application stays on hold while phone contact is tried.
+    pub hold: Option<Hold>,
+    /// Other things the member of staff must do or know.
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Hours {
+    pub start: String,
+    pub end: String,
+}
+
+impl From<DailyHours> for Hours {
+    fn from(hours: DailyHours) -> Self {
+        Hours {
+            start: hours.start_text(),
+            end: hours.end_text(),
+        }
+    }
+}
+
+/// One instant, in UTC, in the customer's time and in UK time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Moment {
+    pub utc: DateTime<Utc>,
+    /// RFC 3339 with the customer's offset.
+    pub customer_time: String,
+    /// RFC 3339 with the UK offset.
+    pub uk_time: String,
+    /// "Monday 23 November 2026 at 14:00 EST", for people.
+    pub customer_text: String,
+    /// "19:00 GMT", for people.
+    pub uk_text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Attempt {
+    /// 1 to 3.
+    pub number: u8,
+    /// Make the call now, rather than at a later time.
+    pub now: bool,
+    pub at: Moment,
+    /// The message to leave if nobody answers.
+    pub voicemail: Script,
+}
+
+/// A script composed from the library.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Script {
+    pub template: String,
+    pub answers: BTreeMap<String, String>,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hold {
+    pub reason: String,
+    pub hours: u32,
+    pub until: Moment,
+    pub why: String,
+}
+
+/// Why a plan could not be made: the field, and what it accepts.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PlanError {
+    Input {
+        field: String,
+        message: String,
+    },
+    /// A voicemail could not be composed (a missing staff name, a Welsh phrase missing...).
+    Script(String),
+}
+
+impl PlanError {
+    fn input(field: impl Into<String>, message: impl Into<String>) -> Self {
+        PlanError::Input {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for PlanError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PlanError::Input { field, message } => write!(f, "{field}: {message}"),
+            PlanError::Script(err) => write!(f, "the voicemail cannot be composed: {err}"),
+        }
+    }
+}
+
+impl std::error::Error for PlanError {}
+
+impl From<ZoneError> for PlanError {
+    fn from(err: ZoneError) -> Self {
+        PlanError::input(err.field(), err.to_string())
+    }
+}
+
+/// The calling hours the guidance sets for each role, in the customer's local time.
+pub fn calling_hours(role: Role) -> DailyHours {
+    match role {
+        Role::Examiner => DailyHours::new(9, 20),
+        Role::CustomerService => DailyHours::new(8, 20),
+    }
+}
+
+/// Reads a plan request from YAML or JSON text; `origin` names the file in errors.
+pub fn parse_plan_request(text: &str, origin: &str) -> Result<PlanRequest, String> {
+    if text.trim().is_empty() {
+        return Err(format!(
+            "{origin}: the plan request is empty; expected YAML or JSON with at least `time_zone` or `country`"
+        ));
+    }
+    if text.trim_start().starts_with('{') {
+        serde_json::from_str(text).map_err(|err| {
+            format!(
+                "{origin}:{}:{}: not a valid plan request: {err}",
+                err.line(),
+                err.column()
+            )
+        })
+    } else {
+        serde_saphyr::from_str(text).map_err(|err| match err.location() {
+            Some(at) => format!(
+                "{origin}:{}:{}: not a valid plan request: {}",
+                at.line(),
+                at.column(),
+                err.without_snippet()
+            ),
+            None => format!(
+                "{origin}: not a valid plan request: {}",
+                err.without_snippet()
+            ),
+        })
+    }
+}
+
+/// Plans the calls for `request`, composing each voicemail from `library`.
+pub fn plan_calls(library: &Library, request: &PlanRequest) -> Result<Plan, PlanError> {
+    let role = request.role.unwrap_or(request.staff.role);
+    let zone = zone::resolve_zone(
+        request
+            .time_zone
+            .as_deref()
+            .or(request.customer.time_zone.as_deref()),
+        request.country.as_deref(),
+    )?;
+    let now = match request.now.as_deref() {
+        Some(text) => parse_instant("now", text)?,
+        None => Utc::now(),
+    };
+    let attempt = match request.attempt {
+        None => 1,
+        Some(n) if (1..=i64::from(MAX_ATTEMPTS)).contains(&n) => n as u8,
+        Some(n) => {
+            return Err(PlanError::input(
+                "attempt",
+                format!(
+                    "{n} is not an attempt number; give 1, 2 or 3 (examiners make at most 3 calls in one 24-hour period)"
+                ),
+            ));
+        }
+    };
+    let attempts_allowed = match role {
+        Role::Examiner => MAX_ATTEMPTS,
+        Role::CustomerService => 1,
+    };
+    if attempt > attempts_allowed {
+        return Err(PlanError::input(
+            "attempt",
+            format!(
+                "a customer service officer makes one call and then answers by email or records the attempt, so the only attempt is 1, not {attempt}"
+            ),
+        ));
+    }
+    let period_start = match (attempt, request.first_attempt_at.as_deref()) {
+        (_, None) => now,
+        (1, Some(_)) => {
+            return Err(PlanError::input(
+                "first_attempt_at",
+                "is only for attempts 2 and 3; leave it out when planning the first attempt",
+            ));
+        }
+        (_, Some(text)) => {
+            let first = parse_instant("first_attempt_at", text)?;
+            if first > now {
+                return Err(PlanError::input(
+                    "first_attempt_at",
+                    format!("`{text}` is after now; give when the first attempt was made"),
+                ));
+            }
+            first
+        }
+    };
+    let unavailable: Vec<Unavailable> = request
+        .unavailable
+        .iter()
+        .enumerate()
+        .map(|(index, text)| {
+            hours::parse_unavailable(text).map_err(|message| {
+                PlanError::input(
+                    format!("unavailable[{index}]"),
+                    format!("{message}; write {}", hours::UNAVAILABLE_FORMS),
+                )
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    let office = match request.office_hours.as_deref() {
+        Some(text) => hours::parse_hours(text).map_err(|message| {
+            PlanError::input(
+                "office_hours",
+                format!("{message}; write the hours the office makes calls as HH:MM-HH:MM in UK time, such as 08:00-20:00"),
+            )
+        })?,
+        None => calling_hours(role),
+    };
+    let customer_hours = calling_hours(role);
+    let happy = request.happy_outside_hours;
+    let international = !zone::is_uk(zone);
+
+    // Every instant a call may start, from a day before the period to 3 days after now.
+    let span = |tz: Tz| {
+        let first = period_start.with_timezone(&tz).date_naive() - Duration::days(1);
+        let last = now.with_timezone(&tz).date_naive() + Duration::days(3);
+        (first, last)
+    };
+    let (first_day, last_day) = span(zone);
+    let (first_uk, last_uk) = span(UK_ZONE);
+    let office_set = hours::daily(UK_ZONE, office, first_uk, last_uk);
+    let customer_set = if happy {
+        office_set.clone()
+    } else {
+        hours::daily(zone, customer_hours, first_day, last_day)
+    };
+    let busy = hours::unavailable(zone, &unavailable, first_day, last_day);
+    let allowed = hours::subtract(&hours::intersect(&customer_set, &office_set), &busy);
+
+    let now_ts = now.timestamp();
+    let customer_open = happy || hours::contains(&customer_set, now_ts);
+    let office_open = hours::contains(&office_set, now_ts);
+    let customer_busy = hours::contains(&busy, now_ts);
+    let can_call_now = customer_open && office_open && !customer_busy;
+
+    let times = attempt_times(
+        &allowed,
+        now_ts,
+        period_start.timestamp(),
+        attempt,
+        attempts_allowed,
+        international,
+    );
+    let follow_up = request
+        .follow_up
+        .unwrap_or(if request.customer.email_address().is_some() {
+            FollowUp::Email
+        } else {
+            FollowUp::Letter
+        });
+
+    let mut attempts = Vec::with_capacity(times.times.len());
+    for (offset, &at) in times.times.iter().enumerate() {
+        let number = attempt + offset as u8;
+        let voicemail = voicemail(library, request, role, zone, at, number, follow_up)?;
+        attempts.push(Attempt {
+            number,
+            now: at == now_ts && can_call_now,
+            at: moment(at, zone),
+            voicemail,
+        });
+    }
+
+    let local_now = now.with_timezone(&zone);
+    let customer_minute = local_now.hour() * 60 + local_now.minute();
+    let send_email_instead =
+        (!happy && !customer_hours.contains_minute(customer_minute)) || attempts.is_empty();
+    let reason = if can_call_now {
+        "You can call now: it is inside the calling hours for the customer and for the office, and the customer did not say they are unavailable.".to_string()
+    } else if !customer_open {
+        format!(
+            "It is {} for the customer, outside the calling hours ({} in their local time): calling now can cause alarm and distress.",
+            clock(local_now.hour(), local_now.minute()),
+            customer_hours.describe()
+        )
+    } else if customer_busy {
+        "The customer said they are unavailable now.".to_string()
+    } else {
+        let uk_now = now.with_timezone(&UK_ZONE);
+        format!(
+            "It is {} in the UK, outside the office's calling hours ({} UK time).",
+            clock(uk_now.hour(), uk_now.minute()),
+            office.describe()
+        )
+    };
+
+    let after_last_attempt = match role {
+        Role::Examiner => match follow_up {
+            FollowUp::Email => "If you have not spoken to the customer after the third attempt, send them an email using the comms builder, as the last voicemail said. If there is no suitable template and you still need to speak to the customer, send the Request applicant to call us letter (915) asking them to call you.".to_string(),
+            FollowUp::Letter => "If you have not spoken to the customer after the third attempt, send them a letter using the comms builder. If there is no suitable letter and you still need to speak to the customer, send the Request applicant to call us letter (915) asking them to call you.".to_string(),
+        },
+        Role::CustomerService => match follow_up {
+            FollowUp::Email => "If the customer does not answer, leave the voicemail, then complete the enquiry with an email response.".to_string(),
+            FollowUp::Letter => "If the customer does not answer, leave the voicemail, then record your attempted contact in the comments section of the call back log.".to_string(),
+        },
+    };
+
+    let hold = match (role, attempts.first()) {
+        (Role::Examiner, Some(_)) => {
+            let hours_on_hold: u32 = if times.extended { 48 } else { 24 };
+            let why = if times.extended {
+                format!(
+                    "The time difference leaves too few times to make {} calls within 24 hours, so put the application on hold with the reason twice (48 hours at most).",
+                    MAX_ATTEMPTS - attempt + 1
+                )
+            } else {
+                "Put the application on hold for the 24-hour period in which you try to phone the customer; use the reason once.".to_string()
+            };
+            Some(Hold {
+                reason: HOLD_REASON.to_string(),
+                hours: hours_on_hold,
+                until: moment(
+                    period_start.timestamp() + i64::from(hours_on_hold) * 3600,
+                    zone,
+                ),
+                why,
+            })
+        }
+        _ => None,
+    };
+
+    let mut notes = Vec::new();
+    if send_email_instead {
+        notes.push(if attempts.is_empty() {
+            "No call can be made in the next 48 hours inside the calling hours: send an email instead.".to_string()
+        } else {
+            format!(
+                "The customer's calling hours are closed now: send an email instead, as the guidance says. If you still need to phone, the first time you may is {}.",
+                attempts[0].at.customer_text
+            )
+        });
+    }
+    if !attempts.is_empty() && attempts.len() < usize::from(attempts_allowed - attempt + 1) {
+        notes.push(format!(
+            "Only {} of the {} remaining attempts fit inside the calling hours within {} hours.",
+            attempts.len(),
+            attempts_allowed - attempt + 1,
+            if times.extended { 48 } else { 24 }
+        ));
+    }
+    for pair in attempts.windows(2) {
+        let gap = pair[1].at.utc - pair[0].at.utc;
+        if pair[0].number < MAX_ATTEMPTS
+            && gap > Duration::hours(HOURS_BETWEEN_ATTEMPTS) + Duration::minutes(1)
+        {
+            notes.push(format!(
+                "The voicemail on attempt {} says you will call again in 2 hours, but the next time you may call is {}.",
+                pair[0].number, pair[1].at.customer_text
+            ));
+        }
+    }
+    if role == Role::Examiner && !attempts.is_empty() {
+        notes.push("Add a case note detailing your actions after each attempt.".to_string());
+    }
+    if happy {
+        notes.push(
+            "The customer said they are happy to be called outside the usual hours.".to_string(),
+        );
+    }
+    if request.time_zone.is_none()
+        && request.customer.time_zone.is_none()
+        && request.country.is_none()
+    {
+        notes.push(
+            "No time zone or country was given, so the customer is taken to be in the UK."
+                .to_string(),
+        );
+    }
+
+    Ok(Plan {
+        role,
+        time_zone: zone.name().to_string(),
+        international,
+        calling_hours: (!happy).then(|| customer_hours.into()),
+        office_hours: office.into(),
+        now: moment(now_ts, zone),
+        can_call_now,
+        reason,
+        send_email_instead,
+        attempts,
+        after_last_attempt,
+        hold,
+        notes,
+    })
+}
+
+/// The times of the attempts still to make.
+struct AttemptTimes {
+    times: Vec<i64>,
+    /// The attempts run into a second 24-hour period (international customers only).
+    extended: bool,
+}
+
+/// Attempt `first` at the first allowed instant from now, each later one at the first allowed
+/// instant at least 2 hours (rounded up to the minute) after the one before, all within 24
+/// hours of the period's start, or 48 hours for an international customer when 24 are not
+/// enough.
+fn attempt_times(
+    allowed: &[Interval],
+    now: i64,
+    period_start: i64,
+    first: u8,
+    last: u8,
+    international: bool,
+) -> AttemptTimes {
+    let place = |limit: i64| {
+        let mut times = Vec::with_capacity(usize::from(last));
+        let mut from = now;
+        for _ in first..=last {
+            match hours::earliest_from(allowed, from) {
+                Some(at) if at < limit => {
+                    times.push(at);
+                    from = round_up_to_minute(at + HOURS_BETWEEN_ATTEMPTS * 3600);
+                }
+                _ => break,
+            }
+        }
+        times
+    };
+    let day = place(period_start + 24 * 3600);
+    let wanted = usize::from(last - first + 1);
+    if day.len() < wanted && international {
+        let two_days = place(period_start + 48 * 3600);
+        if two_days.len() > day.len() {
+            return AttemptTimes {
+                times: two_days,
+                extended: true,
+            };
+        }
+    }
+    AttemptTimes {
+        times: day,
+        extended: false,
+    }
+}
+
+fn round_up_to_minute(at: i64) -> i64 {
+    (at + 59).div_euclid(60) * 60
+}
+
+fn clock(hour: u32, minute: u32) -> String {
+    format!("{hour:02}:{minute:02}")
+}
+
+fn parse_instant(field: &str, text: &str) -> Result<DateTime<Utc>, PlanError> {
+    DateTime::parse_from_rfc3339(text.trim())
+        .map(|at| at.with_timezone(&Utc))
+        .map_err(|_| {
+            PlanError::input(
+                field,
+                format!(
+                    "`{}` is not a date and time; write it as RFC 3339 with Z or an offset, such as 2026-11-23T14:00:00Z or 2026-11-23T09:00:00-05:00",
+                    text.trim()
+                ),
+            )
+        })
+}
+
+/// An instant for people and programs, in the customer's zone and in the UK.
+fn moment(at: i64, zone: Tz) -> Moment {
+    let utc = DateTime::<Utc>::from_timestamp(at, 0).unwrap_or_default();
+    let local = utc.with_timezone(&zone);
+    let uk = utc.with_timezone(&UK_ZONE);
+    Moment {
+        utc,
+        customer_time: local.to_rfc3339(),
+        uk_time: uk.to_rfc3339(),
+        customer_text: local.format("%A %-d %B %Y at %H:%M %Z").to_string(),
+        uk_text: uk.format("%A %-d %B %H:%M %Z").to_string(),
+    }
+}
+
+/// The voicemail for one attempt, composed from the library at the attempt's time.
+fn voicemail(
+    library: &Library,
+    request: &PlanRequest,
+    role: Role,
+    zone: Tz,
+    at: i64,
+    number: u8,
+    follow_up: FollowUp,
+) -> Result<Script, PlanError> {
+    let (template, answers): (&str, BTreeMap<String, String>) = match role {
+        Role::Examiner => {
+            let mut answers = BTreeMap::new();
+            let attempt = match number {
+                1 => "first",
+                2 => "second",
+                _ => "third",
+            };
+            answers.insert("attempt".to_string(), attempt.to_string());
+            if number == MAX_ATTEMPTS {
+                answers.insert(
+                    "letter_or_email".to_string(),
+                    follow_up.as_str().to_string(),
+                );
+            }
+            ("voicemail-examiner", answers)
+        }
+        Role::CustomerService => match follow_up {
+            FollowUp::Email => ("csmt-voicemail-email", BTreeMap::new()),
+            FollowUp::Letter => ("csmt-voicemail-no-email", BTreeMap::new()),
+        },
+    };
+    let mut customer = request.customer.clone();
+    customer.time_zone = Some(zone.name().to_string());
+    let mut staff = request.staff.clone();
+    staff.role = role;
+    let compose_request = Request {
+        channel: Some(Channel::Voicemail),
+        language: request.language,
+        at: DateTime::<Utc>::from_timestamp(at, 0),
+        customer,
+        staff,
+        parts: vec![Part {
+            template: template.to_string(),
+            answers: answers
+                .iter()
+                .map(|(question, value)| (question.clone(), Answer::One(value.clone())))
+                .collect(),
+        }],
+        ..Request::default()
+    };
+    let message = build_message(library, &compose_request)
+        .map_err(|err| PlanError::Script(err.to_string()))?;
+    Ok(Script {
+        template: template.to_string(),
+        answers,
+        text: message.text.trim_end().to_string(),
+    })
+}
