@@ -448,7 +448,11 @@ pub fn plan_calls(library: &Library, request: &PlanRequest) -> Result<Plan, Plan
     let mut notes = Vec::new();
     if send_email_instead {
         notes.push(if attempts.is_empty() {
-            "No call can be made in the next 48 hours inside the calling hours: send an email instead.".to_string()
+            if attempt > 1 && request.first_attempt_at.is_some() {
+                "No call fits inside the calling hours in the 24 hours that began with the first attempt: send an email instead.".to_string()
+            } else {
+                "No call fits inside the calling hours for the customer and the office in the next 24 hours (48 for a customer abroad): send an email instead.".to_string()
+            }
         } else {
             format!(
                 "The customer's calling hours are closed now: send an email instead, as the guidance says. If you still need to phone, the first time you may is {}.",
