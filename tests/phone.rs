@@ -646,13 +646,27 @@ fn unavailable_times_are_avoided() {
         ]
     );
 
-    // Out all day today: one attempt tomorrow fits in the 24 hours.
+    // Out all day today: the 24 hours start with tomorrow's first call.
     let mut request = plan_request("Europe/London", "2026-11-23T10:00:00Z");
     request.unavailable = vec!["2026-11-23".into()];
     let plan = make_plan(&request);
     assert_eq!(
         times(&plan),
-        ["2026-11-24T09:00:00+00:00 2026-11-24T09:00Z"]
+        [
+            "2026-11-24T09:00:00+00:00 2026-11-24T09:00Z",
+            "2026-11-24T11:00:00+00:00 2026-11-24T11:00Z",
+            "2026-11-24T13:00:00+00:00 2026-11-24T13:00Z",
+        ]
+    );
+    assert_eq!(plan.hold.unwrap().until.utc, at("2026-11-25T09:00:00Z"));
+
+    // Called at 19:00 and out all the next day: only one call fits in the 24 hours.
+    let mut request = plan_request("Europe/London", "2026-11-23T19:00:00Z");
+    request.unavailable = vec!["2026-11-24".into()];
+    let plan = make_plan(&request);
+    assert_eq!(
+        times(&plan),
+        ["2026-11-23T19:00:00+00:00 2026-11-23T19:00Z"]
     );
     assert!(plan.notes.iter().any(|n| n.contains("Only 1 of the 3")));
 }

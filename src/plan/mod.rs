@@ -15,10 +15,12 @@ pub mod zone;
 use std::collections::BTreeMap;
 use std::fmt;
 
-use chrono::{DateTime, Duration, Timelike, Utc};
+use chrono::{DateTime, Datelike, Duration, Offset, Timelike, Utc};
+use chrono_tz::OffsetName;
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
+use crate::compose::format::good_time_of_day;
 use crate::library::Library;
 use crate::message::build_message;
 use crate::request::{Answer, Channel, Customer, Language, Part, Request, Role, Staff};
@@ -253,8 +255,48 @@ pub fn parse_plan_request(text: &str, origin: &str) -> Result<PlanRequest, Strin
     }
 }
 
-/// Plans the calls for `request`, composing each voicemail from `library`.
+/// Plans the calls for `request`, composing each attempt's voicemail from `library`.
 pub fn plan_calls(library: &Library, request: &PlanRequest) -> Result<Plan, PlanError> {
+    let mut plan = schedule_calls(request)?;
+    let zone: Tz = plan
+        .time_zone
+        .parse()
+        .map_err(|_| PlanError::input("time_zone", "the resolved time zone did not parse"))?;
+    // Attempts in the same part of the same day with the same wording share one composition.
+    let mut composed: Vec<(VoicemailKey, String)> = Vec::with_capacity(plan.attempts.len());
+    for attempt in &mut plan.attempts {
+        let local = attempt.at.utc.with_timezone(&zone);
+        let key = VoicemailKey {
+            template: attempt.voicemail.template.clone(),
+            third: attempt.number == MAX_ATTEMPTS,
+            date: local.date_naive(),
+            time_of_day: good_time_of_day(local.time(), request.language),
+        };
+        let text = match composed.iter().find(|(k, _)| *k == key) {
+            Some((_, text)) => text.clone(),
+            None => {
+                let text = compose_voicemail(library, request, plan.role, zone, attempt)?;
+                composed.push((key, text.clone()));
+                text
+            }
+        };
+        attempt.voicemail.text = text;
+    }
+    Ok(plan)
+}
+
+/// What decides a voicemail's words besides the request: which wording, and when.
+#[derive(Debug, PartialEq)]
+struct VoicemailKey {
+    template: String,
+    third: bool,
+    date: chrono::NaiveDate,
+    time_of_day: &'static str,
+}
+
+/// The plan without composing the voicemails: each attempt names its voicemail template and
+/// answers, with empty text. [`plan_calls`] fills the text in.
+pub fn schedule_calls(request: &PlanRequest) -> Result<Plan, PlanError> {
     let role = request.role.unwrap_or(request.staff.role);
     let zone = zone::resolve_zone(
         request
@@ -291,8 +333,9 @@ pub fn plan_calls(library: &Library, request: &PlanRequest) -> Result<Plan, Plan
             ),
         ));
     }
-    let period_start = match (attempt, request.first_attempt_at.as_deref()) {
-        (_, None) => now,
+    // The 24 hours of phone contact start with the first attempt: given, or still to plan.
+    let first_attempt_at = match (attempt, request.first_attempt_at.as_deref()) {
+        (_, None) => None,
         (1, Some(_)) => {
             return Err(PlanError::input(
                 "first_attempt_at",
@@ -307,7 +350,7 @@ pub fn plan_calls(library: &Library, request: &PlanRequest) -> Result<Plan, Plan
                     format!("`{text}` is after now; give when the first attempt was made"),
                 ));
             }
-            first
+            Some(first)
         }
     };
     let unavailable: Vec<Unavailable> = request
@@ -338,7 +381,11 @@ pub fn plan_calls(library: &Library, request: &PlanRequest) -> Result<Plan, Plan
 
     // Every instant a call may start, from a day before the period to 3 days after now.
     let span = |tz: Tz| {
-        let first = period_start.with_timezone(&tz).date_naive() - Duration::days(1);
+        let first = first_attempt_at
+            .unwrap_or(now)
+            .with_timezone(&tz)
+            .date_naive()
+            - Duration::days(1);
         let last = now.with_timezone(&tz).date_naive() + Duration::days(3);
         (first, last)
     };
@@ -362,7 +409,7 @@ pub fn plan_calls(library: &Library, request: &PlanRequest) -> Result<Plan, Plan
     let times = attempt_times(
         &allowed,
         now_ts,
-        period_start.timestamp(),
+        first_attempt_at.map(|at| at.timestamp()),
         attempt,
         attempts_allowed,
         international,
@@ -378,7 +425,7 @@ pub fn plan_calls(library: &Library, request: &PlanRequest) -> Result<Plan, Plan
     let mut attempts = Vec::with_capacity(times.times.len());
     for (offset, &at) in times.times.iter().enumerate() {
         let number = attempt + offset as u8;
-        let voicemail = voicemail(library, request, role, zone, at, number, follow_up)?;
+        let voicemail = voicemail_choice(role, number, follow_up);
         attempts.push(Attempt {
             number,
             now: at == now_ts && can_call_now,
@@ -435,10 +482,7 @@ pub fn plan_calls(library: &Library, request: &PlanRequest) -> Result<Plan, Plan
             Some(Hold {
                 reason: HOLD_REASON.to_string(),
                 hours: hours_on_hold,
-                until: moment(
-                    period_start.timestamp() + i64::from(hours_on_hold) * 3600,
-                    zone,
-                ),
+                until: moment(times.period_start + i64::from(hours_on_hold) * 3600, zone),
                 why,
             })
         }
@@ -517,22 +561,31 @@ pub fn plan_calls(library: &Library, request: &PlanRequest) -> Result<Plan, Plan
 /// The times of the attempts still to make.
 struct AttemptTimes {
     times: Vec<i64>,
+    /// When the 24 hours of phone contact began: the first attempt.
+    period_start: i64,
     /// The attempts run into a second 24-hour period (international customers only).
     extended: bool,
 }
 
 /// Attempt `first` at the first allowed instant from now, each later one at the first allowed
 /// instant at least 2 hours (rounded up to the minute) after the one before, all within 24
-/// hours of the period's start, or 48 hours for an international customer when 24 are not
-/// enough.
+/// hours of the first attempt (`first_attempt_at`, or the first planned), or 48 hours for an
+/// international customer when 24 are not enough.
 fn attempt_times(
     allowed: &[Interval],
     now: i64,
-    period_start: i64,
+    first_attempt_at: Option<i64>,
     first: u8,
     last: u8,
     international: bool,
 ) -> AttemptTimes {
+    let Some(period_start) = first_attempt_at.or_else(|| hours::earliest_from(allowed, now)) else {
+        return AttemptTimes {
+            times: Vec::new(),
+            period_start: now,
+            extended: false,
+        };
+    };
     let place = |limit: i64| {
         let mut times = Vec::with_capacity(usize::from(last));
         let mut from = now;
@@ -554,12 +607,14 @@ fn attempt_times(
         if two_days.len() > day.len() {
             return AttemptTimes {
                 times: two_days,
+                period_start,
                 extended: true,
             };
         }
     }
     AttemptTimes {
         times: day,
+        period_start,
         extended: false,
     }
 }
@@ -595,22 +650,64 @@ fn moment(at: i64, zone: Tz) -> Moment {
         utc,
         customer_time: local.to_rfc3339(),
         uk_time: uk.to_rfc3339(),
-        customer_text: local.format("%A %-d %B %Y at %H:%M %Z").to_string(),
-        uk_text: uk.format("%A %-d %B %H:%M %Z").to_string(),
+        customer_text: format!(
+            "{} {} at {}",
+            day_text(&local),
+            local.year(),
+            time_text(&local)
+        ),
+        uk_text: format!("{} {}", day_text(&uk), time_text(&uk)),
     }
 }
 
-/// The voicemail for one attempt, composed from the library at the attempt's time.
-fn voicemail(
-    library: &Library,
-    request: &PlanRequest,
-    role: Role,
-    zone: Tz,
-    at: i64,
-    number: u8,
-    follow_up: FollowUp,
-) -> Result<Script, PlanError> {
-    let (template, answers): (&str, BTreeMap<String, String>) = match role {
+const WEEKDAYS: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// "Monday 23 November".
+fn day_text(at: &DateTime<Tz>) -> String {
+    format!(
+        "{} {} {}",
+        WEEKDAYS[at.weekday().num_days_from_monday() as usize],
+        at.day(),
+        MONTHS[at.month0() as usize]
+    )
+}
+
+/// "14:00 EST" (the zone's abbreviation, or its offset where it has none).
+fn time_text(at: &DateTime<Tz>) -> String {
+    let offset = at.offset();
+    let name = match offset.abbreviation() {
+        Some(abbreviation) => abbreviation.to_string(),
+        None => offset.fix().to_string(),
+    };
+    format!("{:02}:{:02} {name}", at.hour(), at.minute())
+}
+
+/// Which voicemail an attempt leaves: the template and its answers, not yet composed.
+fn voicemail_choice(role: Role, number: u8, follow_up: FollowUp) -> Script {
+    let (template, answers) = match role {
         Role::Examiner => {
             let mut answers = BTreeMap::new();
             let attempt = match number {
@@ -632,6 +729,21 @@ fn voicemail(
             FollowUp::Letter => ("csmt-voicemail-no-email", BTreeMap::new()),
         },
     };
+    Script {
+        template: template.to_string(),
+        answers,
+        text: String::new(),
+    }
+}
+
+/// The voicemail's text, composed from the library at the attempt's time.
+fn compose_voicemail(
+    library: &Library,
+    request: &PlanRequest,
+    role: Role,
+    zone: Tz,
+    attempt: &Attempt,
+) -> Result<String, PlanError> {
     let mut customer = request.customer.clone();
     customer.time_zone = Some(zone.name().to_string());
     let mut staff = request.staff.clone();
@@ -639,12 +751,14 @@ fn voicemail(
     let compose_request = Request {
         channel: Some(Channel::Voicemail),
         language: request.language,
-        at: DateTime::<Utc>::from_timestamp(at, 0),
+        at: Some(attempt.at.utc),
         customer,
         staff,
         parts: vec![Part {
-            template: template.to_string(),
-            answers: answers
+            template: attempt.voicemail.template.clone(),
+            answers: attempt
+                .voicemail
+                .answers
                 .iter()
                 .map(|(question, value)| (question.clone(), Answer::One(value.clone())))
                 .collect(),
@@ -653,9 +767,5 @@ fn voicemail(
     };
     let message = build_message(library, &compose_request)
         .map_err(|err| PlanError::Script(err.to_string()))?;
-    Ok(Script {
-        template: template.to_string(),
-        answers,
-        text: message.text.trim_end().to_string(),
-    })
+    Ok(message.text.trim_end().to_string())
 }
