@@ -112,10 +112,10 @@ fn apply_options(request: &mut PlanRequest, args: &PlanCallsArgs) {
             RoleArg::CustomerService => Role::CustomerService,
         });
     }
-    if args.time_zone.is_some() {
+    // An option names the customer's place afresh, replacing the file's zone or country.
+    if args.time_zone.is_some() || args.country.is_some() {
         request.time_zone = args.time_zone.clone();
-    }
-    if args.country.is_some() {
+        request.customer.time_zone = None;
         request.country = args.country.clone();
     }
     if args.now.is_some() {
