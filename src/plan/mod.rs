@@ -10,21 +10,25 @@
 //! right across clock changes in the UK and in the customer's zone.
 
 pub mod hours;
+mod moment;
+mod request;
+mod voicemail;
 pub mod zone;
 
 use std::collections::BTreeMap;
 use std::fmt;
 
-use chrono::{DateTime, Datelike, Duration, Offset, Timelike, Utc};
-use chrono_tz::OffsetName;
+use chrono::{Duration, Timelike};
 use chrono_tz::Tz;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::compose::format::good_time_of_day;
 use crate::library::Library;
-use crate::message::build_message;
-use crate::request::{Answer, Channel, Customer, Language, Part, Request, Role, Staff};
-use hours::{DailyHours, Interval, Unavailable};
+use crate::request::Role;
+use hours::{DailyHours, Interval};
+pub use moment::Moment;
+use moment::moment;
+use request::Checked;
+pub use request::{FollowUp, PlanRequest, parse_plan_request};
 use zone::{UK_ZONE, ZoneError};
 
 /// Attempts an examiner makes in one 24-hour period.
@@ -33,66 +37,6 @@ pub const MAX_ATTEMPTS: u8 = 3;
 pub const HOURS_BETWEEN_ATTEMPTS: i64 = 2;
 /// The hold reason the guidance names.
 pub const HOLD_REASON: &str = "I need to speak to a customer";
-
-/// What to plan: who is calling, where the customer is, and when they cannot take a call.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PlanRequest {
-    /// Examiner or customer service; `staff.role` when absent.
-    #[serde(default)]
-    pub role: Option<Role>,
-    /// The customer's IANA time zone; `customer.time_zone` when absent.
-    #[serde(default)]
-    pub time_zone: Option<String>,
-    /// The customer's country, a two-letter code, for countries with one time zone.
-    #[serde(default)]
-    pub country: Option<String>,
-    /// The time now, RFC 3339 (2026-11-23T14:00:00Z); the clock when absent.
-    #[serde(default)]
-    pub now: Option<String>,
-    /// Times the customer said they cannot take a call, in their local time.
-    #[serde(default)]
-    pub unavailable: Vec<String>,
-    /// The customer said they are happy to be called outside the usual hours.
-    #[serde(default)]
-    pub happy_outside_hours: bool,
-    /// The attempt about to be made, 1 to 3; 1 when absent.
-    #[serde(default)]
-    pub attempt: Option<i64>,
-    /// When the first attempt was made, for attempts 2 and 3; now when absent.
-    #[serde(default)]
-    pub first_attempt_at: Option<String>,
-    /// The hours the office makes calls, HH:MM-HH:MM in UK time; the role's calling hours
-    /// when absent.
-    #[serde(default)]
-    pub office_hours: Option<String>,
-    /// How to write to the customer after the last attempt; email when they gave an email
-    /// address, otherwise letter.
-    #[serde(default)]
-    pub follow_up: Option<FollowUp>,
-    #[serde(default)]
-    pub language: Language,
-    #[serde(default)]
-    pub customer: Customer,
-    #[serde(default)]
-    pub staff: Staff,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FollowUp {
-    Email,
-    Letter,
-}
-
-impl FollowUp {
-    fn as_str(self) -> &'static str {
-        match self {
-            FollowUp::Email => "email",
-            FollowUp::Letter => "letter",
-        }
-    }
-}
 
 /// The answer: whether to call now, when to try, what to say, and what follows.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -136,20 +80,6 @@ impl From<DailyHours> for Hours {
             end: hours.end_text(),
         }
     }
-}
-
-/// One instant, in UTC, in the customer's time and in UK time.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Moment {
-    pub utc: DateTime<Utc>,
-    /// RFC 3339 with the customer's offset.
-    pub customer_time: String,
-    /// RFC 3339 with the UK offset.
-    pub uk_time: String,
-    /// "Monday 23 November 2026 at 14:00 EST", for people.
-    pub customer_text: String,
-    /// "19:00 GMT", for people.
-    pub uk_text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -224,157 +154,27 @@ pub fn calling_hours(role: Role) -> DailyHours {
     }
 }
 
-/// Reads a plan request from YAML or JSON text; `origin` names the file in errors.
-pub fn parse_plan_request(text: &str, origin: &str) -> Result<PlanRequest, String> {
-    if text.trim().is_empty() {
-        return Err(format!(
-            "{origin}: the plan request is empty; expected YAML or JSON with at least `time_zone` or `country`"
-        ));
-    }
-    if text.trim_start().starts_with('{') {
-        serde_json::from_str(text).map_err(|err| {
-            format!(
-                "{origin}:{}:{}: not a valid plan request: {err}",
-                err.line(),
-                err.column()
-            )
-        })
-    } else {
-        serde_saphyr::from_str(text).map_err(|err| match err.location() {
-            Some(at) => format!(
-                "{origin}:{}:{}: not a valid plan request: {}",
-                at.line(),
-                at.column(),
-                err.without_snippet()
-            ),
-            None => format!(
-                "{origin}: not a valid plan request: {}",
-                err.without_snippet()
-            ),
-        })
-    }
-}
-
 /// Plans the calls for `request`, composing each attempt's voicemail from `library`.
 pub fn plan_calls(library: &Library, request: &PlanRequest) -> Result<Plan, PlanError> {
     let mut plan = schedule_calls(request)?;
-    let zone: Tz = plan
-        .time_zone
-        .parse()
-        .map_err(|_| PlanError::input("time_zone", "the resolved time zone did not parse"))?;
-    // Attempts in the same part of the same day with the same wording share one composition.
-    let mut composed: Vec<(VoicemailKey, String)> = Vec::with_capacity(plan.attempts.len());
-    for attempt in &mut plan.attempts {
-        let local = attempt.at.utc.with_timezone(&zone);
-        let key = VoicemailKey {
-            template: attempt.voicemail.template.clone(),
-            third: attempt.number == MAX_ATTEMPTS,
-            date: local.date_naive(),
-            time_of_day: good_time_of_day(local.time(), request.language),
-        };
-        let text = match composed.iter().find(|(k, _)| *k == key) {
-            Some((_, text)) => text.clone(),
-            None => {
-                let text = compose_voicemail(library, request, plan.role, zone, attempt)?;
-                composed.push((key, text.clone()));
-                text
-            }
-        };
-        attempt.voicemail.text = text;
-    }
+    voicemail::compose_all(library, request, &mut plan)?;
     Ok(plan)
-}
-
-/// What decides a voicemail's words besides the request: which wording, and when.
-#[derive(Debug, PartialEq)]
-struct VoicemailKey {
-    template: String,
-    third: bool,
-    date: chrono::NaiveDate,
-    time_of_day: &'static str,
 }
 
 /// The plan without composing the voicemails: each attempt names its voicemail template and
 /// answers, with empty text. [`plan_calls`] fills the text in.
 pub fn schedule_calls(request: &PlanRequest) -> Result<Plan, PlanError> {
-    let role = request.role.unwrap_or(request.staff.role);
-    let zone = zone::resolve_zone(
-        request
-            .time_zone
-            .as_deref()
-            .or(request.customer.time_zone.as_deref()),
-        request.country.as_deref(),
-    )?;
-    let now = match request.now.as_deref() {
-        Some(text) => parse_instant("now", text)?,
-        None => Utc::now(),
-    };
-    let attempt = match request.attempt {
-        None => 1,
-        Some(n) if (1..=i64::from(MAX_ATTEMPTS)).contains(&n) => n as u8,
-        Some(n) => {
-            return Err(PlanError::input(
-                "attempt",
-                format!(
-                    "{n} is not an attempt number; give 1, 2 or 3 (examiners make at most 3 calls in one 24-hour period)"
-                ),
-            ));
-        }
-    };
-    let attempts_allowed = match role {
-        Role::Examiner => MAX_ATTEMPTS,
-        Role::CustomerService => 1,
-    };
-    if attempt > attempts_allowed {
-        return Err(PlanError::input(
-            "attempt",
-            format!(
-                "a customer service officer makes one call and then answers by email or records the attempt, so the only attempt is 1, not {attempt}"
-            ),
-        ));
-    }
-    // The 24 hours of phone contact start with the first attempt: given, or still to plan.
-    let first_attempt_at = match (attempt, request.first_attempt_at.as_deref()) {
-        (_, None) => None,
-        (1, Some(_)) => {
-            return Err(PlanError::input(
-                "first_attempt_at",
-                "is only for attempts 2 and 3; leave it out when planning the first attempt",
-            ));
-        }
-        (_, Some(text)) => {
-            let first = parse_instant("first_attempt_at", text)?;
-            if first > now {
-                return Err(PlanError::input(
-                    "first_attempt_at",
-                    format!("`{text}` is after now; give when the first attempt was made"),
-                ));
-            }
-            Some(first)
-        }
-    };
-    let unavailable: Vec<Unavailable> = request
-        .unavailable
-        .iter()
-        .enumerate()
-        .map(|(index, text)| {
-            hours::parse_unavailable(text).map_err(|message| {
-                PlanError::input(
-                    format!("unavailable[{index}]"),
-                    format!("{message}; write {}", hours::UNAVAILABLE_FORMS),
-                )
-            })
-        })
-        .collect::<Result<_, _>>()?;
-    let office = match request.office_hours.as_deref() {
-        Some(text) => hours::parse_hours(text).map_err(|message| {
-            PlanError::input(
-                "office_hours",
-                format!("{message}; write the hours the office makes calls as HH:MM-HH:MM in UK time, such as 08:00-20:00"),
-            )
-        })?,
-        None => calling_hours(role),
-    };
+    let Checked {
+        role,
+        zone,
+        now,
+        attempt,
+        attempts_allowed,
+        first_attempt_at,
+        unavailable,
+        office,
+        follow_up,
+    } = request::check(request)?;
     let customer_hours = calling_hours(role);
     let happy = request.happy_outside_hours;
     let international = !zone::is_uk(zone);
@@ -414,18 +214,10 @@ pub fn schedule_calls(request: &PlanRequest) -> Result<Plan, PlanError> {
         attempts_allowed,
         international,
     );
-    let follow_up = request
-        .follow_up
-        .unwrap_or(if request.customer.email_address().is_some() {
-            FollowUp::Email
-        } else {
-            FollowUp::Letter
-        });
-
     let mut attempts = Vec::with_capacity(times.times.len());
     for (offset, &at) in times.times.iter().enumerate() {
         let number = attempt + offset as u8;
-        let voicemail = voicemail_choice(role, number, follow_up);
+        let voicemail = voicemail::voicemail_choice(role, number, follow_up);
         attempts.push(Attempt {
             number,
             now: at == now_ts && can_call_now,
@@ -625,147 +417,4 @@ fn round_up_to_minute(at: i64) -> i64 {
 
 fn clock(hour: u32, minute: u32) -> String {
     format!("{hour:02}:{minute:02}")
-}
-
-fn parse_instant(field: &str, text: &str) -> Result<DateTime<Utc>, PlanError> {
-    DateTime::parse_from_rfc3339(text.trim())
-        .map(|at| at.with_timezone(&Utc))
-        .map_err(|_| {
-            PlanError::input(
-                field,
-                format!(
-                    "`{}` is not a date and time; write it as RFC 3339 with Z or an offset, such as 2026-11-23T14:00:00Z or 2026-11-23T09:00:00-05:00",
-                    text.trim()
-                ),
-            )
-        })
-}
-
-/// An instant for people and programs, in the customer's zone and in the UK.
-fn moment(at: i64, zone: Tz) -> Moment {
-    let utc = DateTime::<Utc>::from_timestamp(at, 0).unwrap_or_default();
-    let local = utc.with_timezone(&zone);
-    let uk = utc.with_timezone(&UK_ZONE);
-    Moment {
-        utc,
-        customer_time: local.to_rfc3339(),
-        uk_time: uk.to_rfc3339(),
-        customer_text: format!(
-            "{} {} at {}",
-            day_text(&local),
-            local.year(),
-            time_text(&local)
-        ),
-        uk_text: format!("{} {}", day_text(&uk), time_text(&uk)),
-    }
-}
-
-const WEEKDAYS: [&str; 7] = [
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-];
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-/// "Monday 23 November".
-fn day_text(at: &DateTime<Tz>) -> String {
-    format!(
-        "{} {} {}",
-        WEEKDAYS[at.weekday().num_days_from_monday() as usize],
-        at.day(),
-        MONTHS[at.month0() as usize]
-    )
-}
-
-/// "14:00 EST" (the zone's abbreviation, or its offset where it has none).
-fn time_text(at: &DateTime<Tz>) -> String {
-    let offset = at.offset();
-    let name = match offset.abbreviation() {
-        Some(abbreviation) => abbreviation.to_string(),
-        None => offset.fix().to_string(),
-    };
-    format!("{:02}:{:02} {name}", at.hour(), at.minute())
-}
-
-/// Which voicemail an attempt leaves: the template and its answers, not yet composed.
-fn voicemail_choice(role: Role, number: u8, follow_up: FollowUp) -> Script {
-    let (template, answers) = match role {
-        Role::Examiner => {
-            let mut answers = BTreeMap::new();
-            let attempt = match number {
-                1 => "first",
-                2 => "second",
-                _ => "third",
-            };
-            answers.insert("attempt".to_string(), attempt.to_string());
-            if number == MAX_ATTEMPTS {
-                answers.insert(
-                    "letter_or_email".to_string(),
-                    follow_up.as_str().to_string(),
-                );
-            }
-            ("voicemail-examiner", answers)
-        }
-        Role::CustomerService => match follow_up {
-            FollowUp::Email => ("csmt-voicemail-email", BTreeMap::new()),
-            FollowUp::Letter => ("csmt-voicemail-no-email", BTreeMap::new()),
-        },
-    };
-    Script {
-        template: template.to_string(),
-        answers,
-        text: String::new(),
-    }
-}
-
-/// The voicemail's text, composed from the library at the attempt's time.
-fn compose_voicemail(
-    library: &Library,
-    request: &PlanRequest,
-    role: Role,
-    zone: Tz,
-    attempt: &Attempt,
-) -> Result<String, PlanError> {
-    let mut customer = request.customer.clone();
-    customer.time_zone = Some(zone.name().to_string());
-    let mut staff = request.staff.clone();
-    staff.role = role;
-    let compose_request = Request {
-        channel: Some(Channel::Voicemail),
-        language: request.language,
-        at: Some(attempt.at.utc),
-        customer,
-        staff,
-        parts: vec![Part {
-            template: attempt.voicemail.template.clone(),
-            answers: attempt
-                .voicemail
-                .answers
-                .iter()
-                .map(|(question, value)| (question.clone(), Answer::One(value.clone())))
-                .collect(),
-        }],
-        ..Request::default()
-    };
-    let message = build_message(library, &compose_request)
-        .map_err(|err| PlanError::Script(err.to_string()))?;
-    Ok(message.text.trim_end().to_string())
 }
