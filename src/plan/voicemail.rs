@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 use chrono_tz::Tz;
 
 use super::{Attempt, FollowUp, MAX_ATTEMPTS, Plan, PlanError, PlanRequest, Script};
+use crate::compose::compose;
 use crate::compose::format::good_time_of_day;
 use crate::library::Library;
-use crate::message::build_message;
 use crate::request::{Answer, Channel, Part, Request, Role};
 
 /// Composes the voicemail of every attempt in `plan`.
@@ -113,7 +113,7 @@ fn compose_voicemail(
         }],
         ..Request::default()
     };
-    let message = build_message(library, &compose_request)
-        .map_err(|err| PlanError::Script(err.to_string()))?;
-    Ok(message.text.trim_end().to_string())
+    let document =
+        compose(library, &compose_request).map_err(|err| PlanError::Script(err.to_string()))?;
+    Ok(crate::render::text::render(&document).trim_end().to_string())
 }
