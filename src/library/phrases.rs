@@ -440,7 +440,9 @@ mod tests {
         let messages: Vec<String> = errors.iter().map(ToString::to_string).collect();
         assert_eq!(
             messages,
-            ["phrases/a.yaml:5:1: phrase `one` is defined twice; it is first defined at phrases/a.yaml:1"]
+            [
+                "phrases/a.yaml:5:1: phrase `one` is defined twice; it is first defined at phrases/a.yaml:1"
+            ]
         );
         assert!(phrases.contains_key("two"));
         assert_eq!(phrases["one"].en.raw, "One.");
