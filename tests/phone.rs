@@ -299,7 +299,7 @@ fn customer_recording_the_call() {
         &[("intent", "own_records")],
     );
     assert!(
-        own.contains("Under UK General Data Protection Regulations (GDPR)"),
+        own.contains("Under UK General Data Protection Regulations"),
         "{own}"
     );
     assert!(own.contains("must not share, publish or broadcast the conversation"));

@@ -115,5 +115,7 @@ fn compose_voicemail(
     };
     let document =
         compose(library, &compose_request).map_err(|err| PlanError::Script(err.to_string()))?;
-    Ok(crate::render::text::render(&document).trim_end().to_string())
+    Ok(crate::render::text::render(&document)
+        .trim_end()
+        .to_string())
 }
