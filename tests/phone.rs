@@ -702,6 +702,18 @@ fn later_attempts_keep_to_the_first_attempts_24_hours() {
     assert_eq!(plan.attempts[1].voicemail.answers["attempt"], "third");
     assert_eq!(plan.hold.unwrap().until.utc, at("2026-11-24T15:00:00Z"));
 
+    // The second attempt waits until 2 hours after the first.
+    request.first_attempt_at = Some("2026-11-23T16:30:00Z".into());
+    let plan = make_plan(&request);
+    assert!(!plan.can_call_now);
+    assert!(
+        plan.reason.contains("less than 2 hours ago"),
+        "{}",
+        plan.reason
+    );
+    assert!(!plan.attempts[0].now);
+    assert_eq!(plan.attempts[0].at.utc, at("2026-11-23T18:30:00Z"));
+
     // A first attempt more than a day ago leaves no room.
     request.first_attempt_at = Some("2026-11-22T15:00:00Z".into());
     let plan = make_plan(&request);

@@ -204,7 +204,7 @@ pub fn schedule_calls(request: &PlanRequest) -> Result<Plan, PlanError> {
     let customer_open = happy || hours::contains(&customer_set, now_ts);
     let office_open = hours::contains(&office_set, now_ts);
     let customer_busy = hours::contains(&busy, now_ts);
-    let can_call_now = customer_open && office_open && !customer_busy;
+    let hours_open = customer_open && office_open && !customer_busy;
 
     let times = attempt_times(
         &allowed,
@@ -214,13 +214,15 @@ pub fn schedule_calls(request: &PlanRequest) -> Result<Plan, PlanError> {
         attempts_allowed,
         international,
     );
+    // Open hours are not enough: the next attempt may still be waiting out its 2 hours.
+    let can_call_now = times.times.first() == Some(&now_ts);
     let mut attempts = Vec::with_capacity(times.times.len());
     for (offset, &at) in times.times.iter().enumerate() {
         let number = attempt + offset as u8;
         let voicemail = voicemail::voicemail_choice(role, number, follow_up);
         attempts.push(Attempt {
             number,
-            now: at == now_ts && can_call_now,
+            now: at == now_ts,
             at: moment(at, zone),
             voicemail,
         });
@@ -240,6 +242,10 @@ pub fn schedule_calls(request: &PlanRequest) -> Result<Plan, PlanError> {
         )
     } else if customer_busy {
         "The customer said they are unavailable now.".to_string()
+    } else if hours_open && attempts.is_empty() {
+        "The 24 hours that began with the first attempt are over.".to_string()
+    } else if hours_open {
+        "The first attempt was less than 2 hours ago.".to_string()
     } else {
         let uk_now = now.with_timezone(&UK_ZONE);
         format!(
@@ -380,7 +386,13 @@ fn attempt_times(
     };
     let place = |limit: i64| {
         let mut times = Vec::with_capacity(usize::from(last));
-        let mut from = now;
+        // The second attempt comes at least 2 hours after the first, whose time is known.
+        let mut from = match first_attempt_at {
+            Some(first_at) if first == 2 => {
+                now.max(round_up_to_minute(first_at + HOURS_BETWEEN_ATTEMPTS * 3600))
+            }
+            _ => now,
+        };
         for _ in first..=last {
             match hours::earliest_from(allowed, from) {
                 Some(at) if at < limit => {
