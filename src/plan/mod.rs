@@ -10,8 +10,8 @@
 //! right across clock changes in the UK and in the customer's zone.
 
 pub mod hours;
+mod input;
 mod moment;
-mod request;
 mod voicemail;
 pub mod zone;
 
@@ -25,10 +25,10 @@ use serde::Serialize;
 use crate::library::Library;
 use crate::request::Role;
 use hours::{DailyHours, Interval};
+use input::Checked;
+pub use input::{FollowUp, PlanRequest, parse_plan_request};
 pub use moment::Moment;
 use moment::moment;
-use request::Checked;
-pub use request::{FollowUp, PlanRequest, parse_plan_request};
 use zone::{UK_ZONE, ZoneError};
 
 /// Attempts an examiner makes in one 24-hour period.
@@ -174,7 +174,7 @@ pub fn schedule_calls(request: &PlanRequest) -> Result<Plan, PlanError> {
         unavailable,
         office,
         follow_up,
-    } = request::check(request)?;
+    } = input::check(request)?;
     let customer_hours = calling_hours(role);
     let happy = request.happy_outside_hours;
     let international = !zone::is_uk(zone);
