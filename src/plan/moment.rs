@@ -25,17 +25,22 @@ pub fn moment(at: i64, zone: Tz) -> Moment {
     let utc = DateTime::<Utc>::from_timestamp(at, 0).unwrap_or_default();
     let local = utc.with_timezone(&zone);
     let uk = utc.with_timezone(&UK_ZONE);
+    let mut customer_text = String::with_capacity(40);
+    push_day(&mut customer_text, &local);
+    customer_text.push(' ');
+    push_number(&mut customer_text, local.year().unsigned_abs(), 4);
+    customer_text.push_str(" at ");
+    push_time(&mut customer_text, &local);
+    let mut uk_text = String::with_capacity(32);
+    push_day(&mut uk_text, &uk);
+    uk_text.push(' ');
+    push_time(&mut uk_text, &uk);
     Moment {
         utc,
         customer_time: local.to_rfc3339(),
         uk_time: uk.to_rfc3339(),
-        customer_text: format!(
-            "{} {} at {}",
-            day_text(&local),
-            local.year(),
-            time_text(&local)
-        ),
-        uk_text: format!("{} {}", day_text(&uk), time_text(&uk)),
+        customer_text,
+        uk_text,
     }
 }
 
@@ -65,21 +70,61 @@ const MONTHS: [&str; 12] = [
 ];
 
 /// "Monday 23 November".
-fn day_text(at: &DateTime<Tz>) -> String {
-    format!(
-        "{} {} {}",
-        WEEKDAYS[at.weekday().num_days_from_monday() as usize],
-        at.day(),
-        MONTHS[at.month0() as usize]
-    )
+fn push_day(out: &mut String, at: &DateTime<Tz>) {
+    out.push_str(WEEKDAYS[at.weekday().num_days_from_monday() as usize]);
+    out.push(' ');
+    push_number(out, at.day(), 1);
+    out.push(' ');
+    out.push_str(MONTHS[at.month0() as usize]);
 }
 
 /// "14:00 EST" (the zone's abbreviation, or its offset where it has none).
-fn time_text(at: &DateTime<Tz>) -> String {
+fn push_time(out: &mut String, at: &DateTime<Tz>) {
+    push_number(out, at.hour(), 2);
+    out.push(':');
+    push_number(out, at.minute(), 2);
+    out.push(' ');
     let offset = at.offset();
-    let name = match offset.abbreviation() {
-        Some(abbreviation) => abbreviation.to_string(),
-        None => offset.fix().to_string(),
-    };
-    format!("{:02}:{:02} {name}", at.hour(), at.minute())
+    match offset.abbreviation() {
+        Some(abbreviation) => out.push_str(abbreviation),
+        None => out.push_str(&offset.fix().to_string()),
+    }
+}
+
+/// Writes `number` in decimal with at least `width` digits.
+fn push_number(out: &mut String, number: u32, width: usize) {
+    let mut digits = [b'0'; 10];
+    let mut rest = number;
+    let mut count = 0;
+    while rest > 0 || count == 0 {
+        digits[digits.len() - 1 - count] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        count += 1;
+    }
+    let count = count.max(width).min(digits.len());
+    for &digit in &digits[digits.len() - count..] {
+        out.push(char::from(digit));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn moments_read_naturally_in_both_zones() {
+        let at = DateTime::parse_from_rfc3339("2026-11-23T14:05:00Z")
+            .unwrap()
+            .timestamp();
+        let moment = moment(at, chrono_tz::America::New_York);
+        assert_eq!(moment.customer_text, "Monday 23 November 2026 at 09:05 EST");
+        assert_eq!(moment.uk_text, "Monday 23 November 14:05 GMT");
+        assert_eq!(moment.customer_time, "2026-11-23T09:05:00-05:00");
+        // A zone without a lettered abbreviation shows its offset.
+        let dubai = super::moment(at, chrono_tz::Asia::Dubai);
+        assert_eq!(
+            dubai.customer_text,
+            "Monday 23 November 2026 at 18:05 +04:00"
+        );
+    }
 }
