@@ -691,7 +691,7 @@ fn hard_to_reach_international_customer_is_held_for_48_hours() {
 #[test]
 fn later_attempts_keep_to_the_first_attempts_24_hours() {
     let mut request = plan_request("Europe/London", "2026-11-23T17:00:00Z");
-    request.attempt = Some(2);
+    request.attempt = Some(2.into());
     request.first_attempt_at = Some("2026-11-23T15:00:00Z".into());
     let plan = make_plan(&request);
     assert_eq!(
@@ -752,7 +752,7 @@ fn customer_service_calls_from_8am_once_then_writes() {
     assert!(without.attempts[0].voicemail.text.contains("0300 222 0000"));
     assert!(without.after_last_attempt.contains("call back log"));
 
-    request.attempt = Some(2);
+    request.attempt = Some(2.into());
     let (field, message) = input_error(&request);
     assert_eq!(field, "attempt");
     assert!(message.contains("only attempt is 1"), "{message}");
@@ -807,7 +807,7 @@ fn bad_input_says_what_is_accepted() {
 
     for attempt in [0, 4, -1] {
         let mut request = plan_request("Europe/London", "2026-11-23T10:00:00Z");
-        request.attempt = Some(attempt);
+        request.attempt = Some(attempt.into());
         let (field, message) = input_error(&request);
         assert_eq!(field, "attempt");
         assert!(message.contains("give 1, 2 or 3"), "{message}");
@@ -955,6 +955,28 @@ fn plan_calls_command_options_and_errors() {
         stderr.contains("country: CA has several time zones"),
         "{stderr}"
     );
+
+    let (status, _, stderr) = comms(&["plan-calls", "-"], "attempt: two\n");
+    assert_eq!(status, 2);
+    assert!(
+        stderr.contains("attempt: `two` is not an attempt number; give 1, 2 or 3"),
+        "{stderr}"
+    );
+
+    let (status, text, stderr) = comms(
+        &[
+            "plan-calls",
+            "--country",
+            "IE",
+            "--staff-first-name",
+            "Alex",
+            "--now",
+            "2026-11-23T10:00:00Z",
+        ],
+        "",
+    );
+    assert_eq!(status, 0, "{stderr}");
+    assert!(text.contains("my name is Alex."), "{text}");
 
     let (status, _, stderr) = comms(&["plan-calls", "-"], "colour: blue\n");
     assert_eq!(status, 2);

@@ -32,6 +32,9 @@ pub struct PlanCallsArgs {
     /// A time the customer cannot take a call, such as 12:00-14:00 (repeatable).
     #[arg(long, value_name = "WHEN")]
     pub unavailable: Vec<String>,
+    /// Your first name, as the voicemails give it.
+    #[arg(long, value_name = "NAME")]
+    pub staff_first_name: Option<String>,
     /// The customer is happy to be called outside the usual hours.
     #[arg(long)]
     pub happy_outside_hours: bool,
@@ -121,8 +124,11 @@ fn apply_options(request: &mut PlanRequest, args: &PlanCallsArgs) {
     if args.now.is_some() {
         request.now = args.now.clone();
     }
-    if args.attempt.is_some() {
-        request.attempt = args.attempt;
+    if let Some(attempt) = args.attempt {
+        request.attempt = Some(attempt.into());
+    }
+    if let Some(name) = &args.staff_first_name {
+        request.staff.first_name = name.clone();
     }
     request.unavailable.extend(args.unavailable.iter().cloned());
     request.happy_outside_hours |= args.happy_outside_hours;

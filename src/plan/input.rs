@@ -34,7 +34,7 @@ pub struct PlanRequest {
     pub happy_outside_hours: bool,
     /// The attempt about to be made, 1 to 3; 1 when absent.
     #[serde(default)]
-    pub attempt: Option<i64>,
+    pub attempt: Option<AttemptNumber>,
     /// When the first attempt was made, for attempts 2 and 3; now when absent.
     #[serde(default)]
     pub first_attempt_at: Option<String>,
@@ -67,6 +67,20 @@ impl FollowUp {
             FollowUp::Email => "email",
             FollowUp::Letter => "letter",
         }
+    }
+}
+
+/// An attempt number as written: a number, or text that should hold one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum AttemptNumber {
+    Number(i64),
+    Text(String),
+}
+
+impl From<i64> for AttemptNumber {
+    fn from(number: i64) -> Self {
+        AttemptNumber::Number(number)
     }
 }
 
@@ -131,16 +145,28 @@ pub(super) fn check(request: &PlanRequest) -> Result<Checked, PlanError> {
         Some(text) => parse_instant("now", text)?,
         None => Utc::now(),
     };
-    let attempt = match request.attempt {
+    let attempt = match &request.attempt {
         None => 1,
-        Some(n) if (1..=i64::from(MAX_ATTEMPTS)).contains(&n) => n as u8,
-        Some(n) => {
-            return Err(PlanError::input(
-                "attempt",
-                format!(
-                    "{n} is not an attempt number; give 1, 2 or 3 (examiners make at most 3 calls in one 24-hour period)"
-                ),
-            ));
+        Some(written) => {
+            let number = match written {
+                AttemptNumber::Number(number) => Some(*number),
+                AttemptNumber::Text(text) => text.trim().parse::<i64>().ok(),
+            };
+            match number {
+                Some(n) if (1..=i64::from(MAX_ATTEMPTS)).contains(&n) => n as u8,
+                _ => {
+                    let shown = match written {
+                        AttemptNumber::Number(number) => number.to_string(),
+                        AttemptNumber::Text(text) => format!("`{text}`"),
+                    };
+                    return Err(PlanError::input(
+                        "attempt",
+                        format!(
+                            "{shown} is not an attempt number; give 1, 2 or 3 (examiners make at most 3 calls in one 24-hour period)"
+                        ),
+                    ));
+                }
+            }
         }
     };
     let attempts_allowed = match role {

@@ -26,7 +26,7 @@ use crate::library::Library;
 use crate::request::Role;
 use hours::{DailyHours, Interval};
 use input::Checked;
-pub use input::{FollowUp, PlanRequest, parse_plan_request};
+pub use input::{AttemptNumber, FollowUp, PlanRequest, parse_plan_request};
 pub use moment::Moment;
 use moment::moment;
 use zone::{UK_ZONE, ZoneError};

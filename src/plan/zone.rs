@@ -262,21 +262,38 @@ pub fn is_uk(zone: Tz) -> bool {
     UK_ZONES.contains(&zone.name())
 }
 
-/// A zone whose name matches ignoring case and spaces, for "did you mean".
+/// The zone the name most likely meant: the same ignoring case, spaces and underscores, or
+/// else the closest name within 2 edits.
 fn suggest_zone(name: &str) -> Option<&'static str> {
-    let wanted: String = name
-        .trim()
-        .chars()
-        .map(|c| if c.is_whitespace() { '_' } else { c })
-        .collect::<String>()
-        .to_ascii_lowercase();
-    let plain = |s: &str| s.replace('_', "").to_ascii_lowercase();
+    let plain = |s: &str| -> Vec<char> {
+        s.trim()
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '_')
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    };
+    let wanted = plain(name);
     chrono_tz::TZ_VARIANTS
         .iter()
-        .map(|tz| tz.name())
-        .find(|candidate| {
-            candidate.to_ascii_lowercase() == wanted || plain(candidate) == plain(&wanted)
-        })
+        .map(|tz| (tz.name(), edit_distance(&plain(tz.name()), &wanted)))
+        .filter(|(_, distance)| *distance <= 2)
+        .min_by_key(|(_, distance)| *distance)
+        .map(|(candidate, _)| candidate)
+}
+
+/// Levenshtein distance between two short names.
+fn edit_distance(a: &[char], b: &[char]) -> usize {
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        current[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != cb);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    previous[b.len()]
 }
 
 fn known_country_codes() -> Vec<&'static str> {
