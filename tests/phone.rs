@@ -622,6 +622,19 @@ fn plans_across_another_zones_clock_change() {
             "2026-11-01T11:00:00-05:00 2026-11-01T16:00Z",
         ]
     );
+    // Sydney starts daylight time on Sunday 4 October 2026: 09:00 that day is 22:00 UTC on the
+    // Saturday, not 23:00.
+    let mut request = plan_request("Australia/Sydney", "2026-10-03T09:00:00Z");
+    request.office_hours = Some("00:00-24:00".into());
+    let plan = make_plan(&request);
+    assert_eq!(
+        times(&plan),
+        [
+            "2026-10-03T19:00:00+10:00 2026-10-03T09:00Z",
+            "2026-10-04T09:00:00+11:00 2026-10-03T22:00Z",
+            "2026-10-04T11:00:00+11:00 2026-10-04T00:00Z",
+        ]
+    );
     // In the week between the two changes New York is 4 hours behind, not 5: at 13:30 UTC it
     // is 09:30 there, inside the hours.
     let plan = make_plan(&plan_request("America/New_York", "2026-10-28T13:30:00Z"));
