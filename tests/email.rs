@@ -162,26 +162,6 @@ async fn send_to(
     (outcome, retries)
 }
 
-/// Decodes quoted-printable text (soft line breaks and `=XX` escapes).
-fn decode_quoted_printable(text: &str) -> String {
-    let joined = text.replace("=\r\n", "");
-    let bytes = joined.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut index = 0;
-    while index < bytes.len() {
-        if bytes[index] == b'=' && index + 2 < bytes.len() + 1 {
-            if let Ok(byte) = u8::from_str_radix(&joined[index + 1..index + 3], 16) {
-                out.push(byte);
-                index += 3;
-                continue;
-            }
-        }
-        out.push(bytes[index]);
-        index += 1;
-    }
-    String::from_utf8(out).unwrap()
-}
-
 /// The value of header `name`, unfolded, with RFC 2047 `=?utf-8?b?...?=` words decoded.
 fn decode_header(headers: &str, name: &str) -> String {
     let prefix = format!("{name}: ");
@@ -247,11 +227,11 @@ fn split_message(raw: &str) -> (String, String, String) {
             part_headers.contains(&format!("Content-Type: {kind}; charset=utf-8")),
             "{part_headers}"
         );
-        if part_headers.contains("quoted-printable") {
-            decode_quoted_printable(content)
-        } else {
-            content.to_string()
-        }
+        assert!(
+            part_headers.contains("Content-Transfer-Encoding: base64"),
+            "{part_headers}"
+        );
+        String::from_utf8(decode_base64(&content.replace("\r\n", ""))).unwrap()
     };
     (
         headers.to_string(),

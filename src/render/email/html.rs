@@ -24,10 +24,11 @@ const LINK_STYLE: &str = "color:#0000ff;text-decoration:underline;";
 pub fn render(document: &Document) -> String {
     let lang = document.language.as_str();
     let size = if document.large_print { 14 } else { 12 };
-    let text_style = format!(
-        "font-family:{FONT_FAMILY};font-size:{size}pt;line-height:normal;color:#000000;\
-         font-style:normal;text-align:left;"
-    );
+    // The wrapper carries the whole house style; paragraphs and list items repeat the font
+    // and size, which some mail clients do not pass down from a wrapper.
+    let font_style = format!("font-family:{FONT_FAMILY};font-size:{size}pt;");
+    let wrapper_style =
+        format!("{font_style}line-height:normal;color:#000000;font-style:normal;text-align:left;");
     let mut out = String::with_capacity(2048);
     out.push_str("<!DOCTYPE html>\n<html lang=\"");
     out.push_str(lang);
@@ -43,7 +44,7 @@ pub fn render(document: &Document) -> String {
     out.push_str("<div lang=\"");
     out.push_str(lang);
     out.push_str("\" style=\"");
-    out.push_str(&text_style);
+    out.push_str(&wrapper_style);
     out.push_str("\">\n");
     let block_gap = "margin:0 0 12pt 0;";
     for block in &document.blocks {
@@ -51,7 +52,7 @@ pub fn render(document: &Document) -> String {
             BlockKind::Paragraph => {
                 out.push_str("<p style=\"");
                 out.push_str(block_gap);
-                out.push_str(&text_style);
+                out.push_str(&font_style);
                 out.push_str("\">");
                 for (index, line) in block.lines.iter().enumerate() {
                     if index > 0 {
@@ -72,11 +73,10 @@ pub fn render(document: &Document) -> String {
                 out.push_str(" style=\"");
                 out.push_str(block_gap);
                 out.push_str("padding-left:24pt;");
-                out.push_str(&text_style);
                 out.push_str("\">\n");
                 for line in &block.lines {
                     out.push_str("<li style=\"margin:0;");
-                    out.push_str(&text_style);
+                    out.push_str(&font_style);
                     out.push_str("\">");
                     inline_into(&mut out, line);
                     out.push_str("</li>\n");
@@ -93,6 +93,18 @@ pub fn render(document: &Document) -> String {
 
 /// One line of text as HTML: phrase text read as inline Markdown, values escaped.
 fn inline_into(out: &mut String, line: &Inline) {
+    if line.spans.iter().all(|span| is_plain(&span.text)) {
+        // Nothing Markdown could read as markup: the text as it stands, escaped.
+        let start = out.len();
+        for span in &line.spans {
+            escape_into(out, &span.text);
+        }
+        let trimmed_end = out.trim_end().len().max(start);
+        out.truncate(trimmed_end);
+        let leading = out[start..].len() - out[start..].trim_start().len();
+        out.drain(start..start + leading);
+        return;
+    }
     let markdown = line_markdown(line);
     let mut links: Vec<bool> = Vec::new();
     for event in Parser::new_ext(&markdown, Options::empty()) {
@@ -130,6 +142,14 @@ fn inline_into(out: &mut String, line: &Inline) {
             _ => {}
         }
     }
+}
+
+/// True when `text` holds nothing inline Markdown treats specially (no link, emphasis, code,
+/// HTML, escape or entity characters, and no web address), so parsing would not change it.
+fn is_plain(text: &str) -> bool {
+    !text.contains([
+        '[', ']', '<', '>', '`', '*', '_', '\\', '&', '!', '~', ':', '\n', '\r',
+    ]) && !text.contains("  ")
 }
 
 /// The Markdown source of one line: phrase and template text as written (with any leading
@@ -310,6 +330,24 @@ mod tests {
     fn raw_html_in_a_phrase_is_shown_as_text() {
         let html = html_of(&line(&[("<b>Bold</b> and <img src=x>", phrase())]));
         assert_eq!(html, "&lt;b&gt;Bold&lt;/b&gt; and &lt;img src=x&gt;");
+    }
+
+    #[test]
+    fn plain_lines_read_the_same_with_or_without_the_parser() {
+        let plain = line(&[
+            (" Dear Mrs ", phrase()),
+            ("O'Brien-Jones", value()),
+            (",", phrase()),
+        ]);
+        let mut parsed = String::new();
+        let markdown = line_markdown(&plain);
+        for event in Parser::new_ext(&markdown, Options::empty()) {
+            if let Event::Text(text) = event {
+                escape_into(&mut parsed, &text);
+            }
+        }
+        assert_eq!(html_of(&plain), parsed);
+        assert_eq!(parsed, "Dear Mrs O&#39;Brien-Jones,");
     }
 
     #[test]

@@ -9,8 +9,8 @@
 use std::time::SystemTime;
 
 use chrono::{DateTime, Utc};
-use lettre::message::header::{ContentType, HeaderName, HeaderValue};
-use lettre::message::{Mailbox, MultiPart, SinglePart};
+use lettre::message::header::{ContentTransferEncoding, ContentType, HeaderName, HeaderValue};
+use lettre::message::{Body, Mailbox, MultiPart, SinglePart};
 
 use super::EmailError;
 use crate::request::Language;
@@ -73,6 +73,7 @@ pub fn build(parts: &Parts<'_>) -> Result<Built, EmailError> {
         parts.text,
         parts.html,
     ]);
+
     let message_id = format!("<{digest}@{}>", parts.from.domain());
     let boundary = format!("comms-{digest}");
 
@@ -95,12 +96,12 @@ pub fn build(parts: &Parts<'_>) -> Result<Built, EmailError> {
         .singlepart(
             SinglePart::builder()
                 .header(ContentType::TEXT_PLAIN)
-                .body(parts.text.to_string()),
+                .body(encoded_body(parts.text)),
         )
         .singlepart(
             SinglePart::builder()
                 .header(ContentType::TEXT_HTML)
-                .body(parts.html.to_string()),
+                .body(encoded_body(parts.html)),
         );
     let message = builder
         .multipart(body)
@@ -111,17 +112,40 @@ pub fn build(parts: &Parts<'_>) -> Result<Built, EmailError> {
     })
 }
 
-/// A 128-bit FNV-1a digest of the fields, as 32 hex digits: stable across runs, machines and
-/// compiler versions, unlike the standard library's hasher.
+/// A body part: CRLF line ends, base64 encoded. Encoding it here rather than letting lettre
+/// choose saves most of the cost of building the message.
+fn encoded_body(text: &str) -> Body {
+    let crlf = text.replace("\r\n", "\n").replace('\n', "\r\n");
+    let mut encoded = String::with_capacity(email_encoding::body::base64::encoded_len(crlf.len()));
+    // Writing to a String cannot fail.
+    let _ = email_encoding::body::base64::encode(crlf.as_bytes(), &mut encoded);
+    Body::dangerous_pre_encoded(encoded.into_bytes(), ContentTransferEncoding::Base64)
+}
+
+/// A 128-bit digest of the fields, as 32 hex digits: two FNV-1a style lanes over 8-byte
+/// words, stable across runs, machines and compiler versions (unlike the standard library's
+/// hasher). It names the message; it is not a security measure.
 fn content_digest(fields: &[&str]) -> String {
     const PRIME: u64 = 0x0000_0100_0000_01b3;
     let mut low: u64 = 0xcbf2_9ce4_8422_2325;
     let mut high: u64 = 0x6c62_272e_07bb_0142;
+    let mut mix = |word: u64| {
+        low = (low ^ word).wrapping_mul(PRIME);
+        high = (high ^ word ^ low.rotate_left(29)).wrapping_mul(PRIME);
+    };
     for field in fields {
-        for byte in field.bytes().chain(std::iter::once(0xff)) {
-            low = (low ^ u64::from(byte)).wrapping_mul(PRIME);
-            high = (high ^ u64::from(byte)).wrapping_mul(PRIME).rotate_left(29) ^ low;
+        let bytes = field.as_bytes();
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            mix(u64::from_le_bytes(word));
         }
+        let mut tail = [0u8; 8];
+        tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+        mix(u64::from_le_bytes(tail));
+        // The length ends each field, so moving bytes between fields changes the digest.
+        mix(bytes.len() as u64);
     }
     format!("{high:016x}{low:016x}")
 }
