@@ -558,12 +558,17 @@ fn recipient_checks_warn_on_typos_and_refuse_lists() {
     );
 }
 
+/// Puts a value into one field of a request.
+type SetRequest = fn(&mut Request, &str);
+/// Puts a value into one field of the email settings.
+type SetSettings = fn(&mut EmailSettings, &str);
+
 #[test]
 fn header_injection_is_refused_in_every_header_field() {
     let library = library();
     let injection = "x\r\nBcc: victim@example.net";
     // Request fields that reach a header are refused when the request is composed.
-    let setters: [(&str, fn(&mut Request, &str)); 5] = [
+    let setters: [(&str, SetRequest); 5] = [
         ("customer.title", |r, v| r.customer.title = Some(v.into())),
         ("customer.first_name", |r, v| {
             r.customer.first_name = v.into()
@@ -586,7 +591,7 @@ fn header_injection_is_refused_in_every_header_field() {
     // Values that skip compose (settings, or a document built elsewhere) are refused when
     // the MIME message is built.
     let message = message(&library, &request("en", "csmt-more-info", "{}"));
-    let settings_setters: [(&str, fn(&mut EmailSettings, &str)); 4] = [
+    let settings_setters: [(&str, SetSettings); 4] = [
         ("sender name", |s, v| s.csmt_from.name = v.into()),
         ("from.address", |s, v| {
             s.csmt_from.address = format!("a@example.com{v}")

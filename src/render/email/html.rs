@@ -132,11 +132,7 @@ fn inline_into(out: &mut String, line: &Inline) {
                 }
                 links.push(allowed);
             }
-            Event::End(TagEnd::Link) => {
-                if links.pop() == Some(true) {
-                    out.push_str("</a>");
-                }
-            }
+            Event::End(TagEnd::Link) if links.pop() == Some(true) => out.push_str("</a>"),
             // Emphasis, headings and other structure are dropped: the house style has no
             // italics, and the document decides paragraphs and lists.
             _ => {}
