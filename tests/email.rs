@@ -69,28 +69,34 @@ const NOTE_BODY: &str = r#"{{ phrase(id="note.intro") }}
 {{ free_text(question="note") }}
 "#;
 
-fn repo_file(path: &str) -> String {
-    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap()
-}
-
 /// The shipped library plus two test templates: a CSMT one and one with free text.
 fn library() -> Library {
-    let common = repo_file("phrases/common.yaml");
-    let photos = repo_file("phrases/photos.yaml");
-    let photo_spec = repo_file("templates/request-new-photo.yaml");
-    let photo_body = repo_file("templates/request-new-photo.tera");
-    Library::from_sources(&[
-        ("phrases/common.yaml", &common),
-        ("phrases/photos.yaml", &photos),
-        ("phrases/test.yaml", TEST_PHRASES),
-        ("templates/request-new-photo.yaml", &photo_spec),
-        ("templates/request-new-photo.tera", &photo_body),
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files: Vec<(String, String)> = Vec::new();
+    for folder in ["phrases", "templates"] {
+        for entry in std::fs::read_dir(root.join(folder)).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            files.push((
+                format!("{folder}/{name}"),
+                std::fs::read_to_string(&path).unwrap(),
+            ));
+        }
+    }
+    for (path, text) in [
+        ("phrases/email-test.yaml", TEST_PHRASES),
         ("templates/csmt-more-info.yaml", CSMT_TEMPLATE),
         ("templates/csmt-more-info.tera", CSMT_BODY),
         ("templates/note.yaml", NOTE_TEMPLATE),
         ("templates/note.tera", NOTE_BODY),
-    ])
-    .unwrap_or_else(|errors| panic!("test library: {errors}"))
+    ] {
+        files.push((path.to_string(), text.to_string()));
+    }
+    let sources: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(path, text)| (path.as_str(), text.as_str()))
+        .collect();
+    Library::from_sources(&sources).unwrap_or_else(|errors| panic!("test library: {errors}"))
 }
 
 fn request(language: &str, template: &str, answers: &str) -> Request {
@@ -361,6 +367,63 @@ async fn csmt_email_comes_from_the_csmt_address_with_the_reply_address() {
             "<a href=\"https://www.gov.uk/contact-hm-passport-office\" style=\"color:#0000ff;"
         ),
         "{html}"
+    );
+}
+
+#[test]
+fn shipped_csmt_templates_use_the_house_format() {
+    let library = library();
+    let further = message(
+        &library,
+        &request(
+            "en",
+            "csmt-request-further-information",
+            "{ acknowledgement: enquiry, information_needed: \"Please tell us your passport number.\" }",
+        ),
+    );
+    let email = email::render(
+        &library,
+        &further.document,
+        &EmailSettings::default(),
+        now(),
+    )
+    .unwrap();
+    let raw = String::from_utf8(email.mime).unwrap();
+    assert!(
+        raw.contains("From: \"HM Passport Office\" <noreplycsmt@hmpo.gov.uk>\r\n"),
+        "{raw}"
+    );
+    assert!(
+        raw.contains("Subject: HM Passport Office Enquiries SB\r\n"),
+        "{raw}"
+    );
+    assert!(
+        raw.contains("Reply-To: CustomerServiceManagementTeam@hmpo.gov.uk\r\n"),
+        "{raw}"
+    );
+    assert!(
+        email
+            .html
+            .contains("<a href=\"mailto:CustomerServiceManagementTeam@hmpo.gov.uk\""),
+        "{}",
+        email.html
+    );
+    assert!(email.text.contains("323000"), "{}", email.text);
+
+    let reply = message(
+        &library,
+        &request(
+            "en",
+            "csmt-enquiry-reply",
+            "{ acknowledgement: contacting, answer: \"Your passport is on its way.\" }",
+        ),
+    );
+    let email = email::render(&library, &reply.document, &EmailSettings::default(), now()).unwrap();
+    let raw = String::from_utf8(email.mime).unwrap();
+    assert!(raw.contains("<noreplycsmt@hmpo.gov.uk>\r\n"), "{raw}");
+    assert!(
+        !raw.contains("Reply-To"),
+        "no further information asked: {raw}"
     );
 }
 

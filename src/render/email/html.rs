@@ -107,15 +107,22 @@ fn inline_into(out: &mut String, line: &Inline) {
     }
     let markdown = line_markdown(line);
     let mut links: Vec<bool> = Vec::new();
+    // Text outside links is gathered (the parser may split it at punctuation) so that bare
+    // addresses are found whole.
+    let mut pending = String::new();
     for event in Parser::new_ext(&markdown, Options::empty()) {
+        if let Event::Text(text) = &event
+            && links.is_empty()
+        {
+            pending.push_str(text);
+            continue;
+        }
+        if !pending.is_empty() {
+            linkify_into(out, &pending);
+            pending.clear();
+        }
         match event {
-            Event::Text(text) => {
-                if links.is_empty() {
-                    linkify_into(out, &text);
-                } else {
-                    escape_into(out, &text);
-                }
-            }
+            Event::Text(text) => escape_into(out, &text),
             Event::Code(text) | Event::Html(text) | Event::InlineHtml(text) => {
                 escape_into(out, &text)
             }
@@ -138,13 +145,15 @@ fn inline_into(out: &mut String, line: &Inline) {
             _ => {}
         }
     }
+    linkify_into(out, &pending);
 }
 
 /// True when `text` holds nothing inline Markdown treats specially (no link, emphasis, code,
-/// HTML, escape or entity characters, and no web address), so parsing would not change it.
+/// HTML, escape or entity characters, and no web or email address), so parsing would not
+/// change it.
 fn is_plain(text: &str) -> bool {
     !text.contains([
-        '[', ']', '<', '>', '`', '*', '_', '\\', '&', '!', '~', ':', '\n', '\r',
+        '[', ']', '<', '>', '`', '*', '_', '\\', '&', '!', '~', ':', '@', '\n', '\r',
     ]) && !text.contains("  ")
 }
 
@@ -200,32 +209,86 @@ fn is_allowed_link(url: &str) -> bool {
         .any(|scheme| lower.starts_with(scheme) && lower.len() > scheme.len())
 }
 
-/// Escapes `text`, turning bare `http://` and `https://` addresses into links.
+/// Escapes `text`, turning bare `http://` and `https://` addresses and email addresses into
+/// links.
 fn linkify_into(out: &mut String, text: &str) {
     let mut rest = text;
-    while let Some(start) = find_url_start(rest) {
-        escape_into(out, &rest[..start]);
-        let candidate = &rest[start..];
-        let end = candidate
-            .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"'))
-            .unwrap_or(candidate.len());
-        let url = candidate[..end].trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '\'', '’']);
-        if is_allowed_link(url) && url.len() > "https://".len() {
-            out.push_str("<a href=\"");
-            escape_into(out, url);
-            out.push_str("\" style=\"");
-            out.push_str(LINK_STYLE);
-            out.push_str("\">");
-            escape_into(out, url);
-            out.push_str("</a>");
-            rest = &candidate[url.len()..];
-        } else {
-            let skip = candidate.find("//").map_or(candidate.len(), |i| i + 2);
-            escape_into(out, &candidate[..skip]);
-            rest = &candidate[skip..];
+    while let Some(found) = next_link(rest) {
+        escape_into(out, &rest[..found.start]);
+        let shown = &rest[found.start..found.end];
+        out.push_str("<a href=\"");
+        if found.mailto {
+            out.push_str("mailto:");
         }
+        escape_into(out, shown);
+        out.push_str("\" style=\"");
+        out.push_str(LINK_STYLE);
+        out.push_str("\">");
+        escape_into(out, shown);
+        out.push_str("</a>");
+        rest = &rest[found.end..];
     }
     escape_into(out, rest);
+}
+
+/// A bare address found in text: its byte range, and whether it is an email address.
+struct FoundLink {
+    start: usize,
+    end: usize,
+    mailto: bool,
+}
+
+/// The first web or email address in `text`, without the punctuation that ends a sentence.
+fn next_link(text: &str) -> Option<FoundLink> {
+    let trailing: &[char] = &['.', ',', ';', ':', '!', '?', ')', '\'', '’'];
+    let mut web_from = 0;
+    let web = loop {
+        let Some(offset) = find_url_start(&text[web_from..]) else {
+            break None;
+        };
+        let start = web_from + offset;
+        let end = text[start..]
+            .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"'))
+            .map_or(text.len(), |length| start + length);
+        let url = text[start..end].trim_end_matches(trailing);
+        if is_allowed_link(url) && !url.ends_with("//") {
+            break Some(FoundLink {
+                start,
+                end: start + url.len(),
+                mailto: false,
+            });
+        }
+        web_from = end.max(start + 1);
+    };
+    let email = text
+        .char_indices()
+        .filter(|(_, c)| *c == '@')
+        .find_map(|(at, _)| {
+            let is_local = |c: char| c.is_ascii_alphanumeric() || "._%+-".contains(c);
+            let is_domain = |c: char| c.is_ascii_alphanumeric() || ".-".contains(c);
+            let start = text[..at]
+                .rfind(|c: char| !is_local(c))
+                .map_or(0, |index| index + 1);
+            let end = text[at + 1..]
+                .find(|c: char| !is_domain(c))
+                .map_or(text.len(), |length| at + 1 + length);
+            let domain = text[at + 1..end].trim_end_matches(trailing);
+            let local = &text[start..at];
+            (!local.is_empty() && domain.contains('.') && !domain.starts_with('.')).then(|| {
+                FoundLink {
+                    start,
+                    end: at + 1 + domain.len(),
+                    mailto: true,
+                }
+            })
+        });
+    match (web, email) {
+        (Some(web), Some(email)) if email.start < web.start && email.end <= web.start => {
+            Some(email)
+        }
+        (Some(web), _) => Some(web),
+        (None, email) => email,
+    }
 }
 
 fn find_url_start(text: &str) -> Option<usize> {
@@ -308,6 +371,33 @@ mod tests {
             html,
             "Go to <a href=\"https://www.gov.uk/renew\" style=\"color:#0000ff;text-decoration:underline;\">https://www.gov.uk/renew</a>."
         );
+    }
+
+    #[test]
+    fn email_addresses_become_mailto_links() {
+        let html = html_of(&line(&[(
+            "Please reply to CustomerServiceManagementTeam@hmpo.gov.uk and quote 323000.",
+            phrase(),
+        )]));
+        assert_eq!(
+            html,
+            "Please reply to <a href=\"mailto:CustomerServiceManagementTeam@hmpo.gov.uk\" style=\"color:#0000ff;text-decoration:underline;\">CustomerServiceManagementTeam@hmpo.gov.uk</a> and quote 323000."
+        );
+        let html = html_of(&line(&[("Write to us @ the office.", phrase())]));
+        assert_eq!(html, "Write to us @ the office.");
+    }
+
+    #[test]
+    fn addresses_split_by_the_parser_are_linked_whole() {
+        let html = html_of(&line(&[(
+            "See https://www.gov.uk/a_b_c: it *helps*.",
+            phrase(),
+        )]));
+        assert!(
+            html.starts_with("See <a href=\"https://www.gov.uk/a_b_c\" style="),
+            "{html}"
+        );
+        assert!(html.ends_with("</a>: it helps."), "{html}");
     }
 
     #[test]
