@@ -2,6 +2,7 @@
 //! around them, ready to print (`comms render --format eml`) or to hand to [`crate::send`].
 //!
 //! - [`html`]: the accessible HTML body in the house format.
+//! - [`links`]: which links survive, and bare addresses turned into links.
 //! - [`mime`]: the multipart/alternative message, byte-identical for the same request.
 //! - [`recipient`]: checks on the customer's address (malformed, misspelt provider).
 //!
@@ -9,6 +10,7 @@
 //! the guidance names, `noreplycsmt@hmpo.gov.uk` for the Customer Services Management team.
 
 pub mod html;
+pub mod links;
 pub mod mime;
 pub mod recipient;
 
