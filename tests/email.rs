@@ -852,6 +852,32 @@ fn comms_send_delivers_and_refuses_bad_addresses() {
 }
 
 #[tokio::test]
+async fn smtp_settings_that_could_carry_commands_are_refused_before_connecting() {
+    let library = library();
+    let server = SmtpServer::start(Behaviour::Accept);
+    let message = message(&library, &photo_request("en"));
+    let email = send::prepare(&library, &message, &EmailSettings::default(), now()).unwrap();
+    let smtp = SmtpConfig {
+        hello_name: Some("me\r\nRCPT TO:<victim@example.net>".into()),
+        ..smtp(&server)
+    };
+    let err = send::send(
+        &smtp,
+        &quick_retry(Duration::from_secs(1)),
+        None,
+        &email,
+        |_| {},
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(err, SendError::Config(ref message) if message.contains("hello_name")),
+        "{err:?}"
+    );
+    assert!(server.received().is_empty());
+}
+
+#[tokio::test]
 async fn credentials_the_server_cannot_take_are_a_permanent_failure() {
     let library = library();
     let server = SmtpServer::start(Behaviour::Accept);

@@ -45,6 +45,35 @@ pub struct SmtpConfig {
 }
 
 impl SmtpConfig {
+    /// Refuses a host or EHLO name that could carry SMTP commands, and port 0.
+    pub fn check(&self) -> Result<(), String> {
+        if self.host.trim().is_empty() {
+            return Err(
+                "smtp.host is empty; name the SMTP server, such as smtp.example.gov.uk".into(),
+            );
+        }
+        if self
+            .host
+            .contains(|c: char| c.is_whitespace() || c.is_control())
+        {
+            return Err("smtp.host holds a space or line break; give the server's name alone, such as smtp.example.gov.uk".into());
+        }
+        if let Some(name) = &self.hello_name
+            && (name.is_empty()
+                || !name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '[' | ']' | ':')))
+        {
+            return Err("smtp.hello_name must be a host name such as comms.example.gov.uk (letters, digits, dots and hyphens)".into());
+        }
+        if self.port == Some(0) {
+            return Err(
+                "smtp.port is 0; give the server's port (587 for starttls, 465 for tls)".into(),
+            );
+        }
+        Ok(())
+    }
+
     pub fn port(&self) -> u16 {
         self.port.unwrap_or(match self.security {
             Security::Tls => 465,
@@ -184,18 +213,10 @@ pub fn parse_config(text: &str, origin: &str) -> Result<SendConfig, ConfigError>
         }
         ConfigError::new(&place, format!("not a valid sending configuration: {message}"))
     })?;
-    if config.smtp.host.trim().is_empty() {
-        return Err(ConfigError::new(
-            origin,
-            "smtp.host is empty; name the SMTP server, such as smtp.example.gov.uk",
-        ));
-    }
-    if config.smtp.port == Some(0) {
-        return Err(ConfigError::new(
-            origin,
-            "smtp.port is 0; give the server's port (587 for starttls, 465 for tls)",
-        ));
-    }
+    config
+        .smtp
+        .check()
+        .map_err(|message| ConfigError::new(origin, message))?;
     if config.retry.first_delay > config.retry.max_delay {
         return Err(ConfigError::new(
             origin,
@@ -266,6 +287,22 @@ mod tests {
         assert!(err.to_string().starts_with("send.yaml:3:"), "{err}");
         assert!(err.message.contains(PASSWORD_VAR), "{err}");
         assert!(!err.message.contains("hunter2"), "{err}");
+    }
+
+    #[test]
+    fn names_sent_to_the_server_cannot_carry_commands() {
+        let err = parse_config(
+            "smtp:\n  host: smtp.example.org\n  hello_name: \"me\\r\\nRCPT TO:<x@example.net>\"\n",
+            "send.yaml",
+        )
+        .unwrap_err();
+        assert!(err.message.contains("smtp.hello_name"), "{err}");
+        let err = parse_config(
+            "smtp:\n  host: \"smtp.example.org\\r\\nQUIT\"\n",
+            "send.yaml",
+        )
+        .unwrap_err();
+        assert!(err.message.contains("smtp.host"), "{err}");
     }
 
     #[test]

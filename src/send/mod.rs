@@ -96,6 +96,8 @@ pub enum SendError {
         attempts: u32,
         waited: Duration,
     },
+    /// The SMTP settings are unusable; nothing was tried.
+    Config(String),
 }
 
 impl fmt::Display for SendError {
@@ -114,6 +116,7 @@ impl fmt::Display for SendError {
                 "not sent: gave up after {attempts} attempt(s) over {}; the last failure was: {last_error}",
                 describe_duration(*waited)
             ),
+            SendError::Config(message) => write!(f, "not sent: {message}"),
         }
     }
 }
@@ -137,6 +140,7 @@ pub async fn send(
     email: &Email,
     mut on_retry: impl FnMut(&Retrying),
 ) -> Result<Delivery, SendError> {
+    smtp.check().map_err(SendError::Config)?;
     let started = Instant::now();
     let mut attempts = 0;
     let mut delay = None;
