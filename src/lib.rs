@@ -8,6 +8,7 @@
 //! - [`lint`]: house-style rules run on the document; findings, never silent fixes.
 //! - [`render`]: one backend per channel, each a pure function of the document.
 //! - [`plan`]: the call planner: when to phone a customer, and the voicemail for each attempt.
+//! - [`send`]: hands a built email to an SMTP server, with retries.
 //! - [`cli`]: the `comms` command line, the only place with input and output.
 
 pub mod cases;
@@ -20,3 +21,4 @@ pub mod message;
 pub mod plan;
 pub mod render;
 pub mod request;
+pub mod send;
