@@ -685,3 +685,52 @@ fn the_examples_render() {
         "a paper application without email gets a letter: {text}"
     );
 }
+
+#[test]
+fn a_shared_phrase_with_different_values_is_kept_and_with_the_same_values_is_not() {
+    let library = library();
+    let two_dates = compose(
+        &library,
+        &request_yaml(
+            "email",
+            "en",
+            "standard",
+            "  - template: request-documents\n    answers: { documents: [birth_certificate], reply_by: 2026-12-01 }\n  - template: request-documents\n    answers: { documents: [previous_passport], reply_by: 2027-01-05 }\n",
+        ),
+    );
+    assert!(
+        two_dates
+            .text
+            .contains("Please send them by 01 December 2026.")
+            && two_dates
+                .text
+                .contains("Please send them by 05 January 2027."),
+        "{}",
+        two_dates.text
+    );
+    let same_date = compose(
+        &library,
+        &request_yaml(
+            "email",
+            "en",
+            "standard",
+            "  - template: request-documents\n    answers: { documents: [birth_certificate], reply_by: 2026-12-01 }\n  - template: request-documents\n    answers: { documents: [previous_passport], reply_by: 2026-12-01 }\n",
+        ),
+    );
+    assert_eq!(
+        same_date
+            .text
+            .matches("Please send them by 01 December 2026.")
+            .count(),
+        1,
+        "{}",
+        same_date.text
+    );
+    assert_eq!(
+        same_date
+            .text
+            .matches("We cannot continue with your passport application")
+            .count(),
+        1
+    );
+}

@@ -423,8 +423,8 @@ struct Builder<'a> {
     library: &'a Library,
     values: &'a Values<'a>,
     blocks: Vec<Block>,
-    /// Phrase sequences of the paragraphs and items already in the message.
-    seen_units: HashSet<Vec<String>>,
+    /// Text of the phrase-only paragraphs and items already in the message.
+    seen_units: HashSet<String>,
     phrases_used: BTreeSet<String>,
     problems: Vec<Problem>,
 }
@@ -436,21 +436,19 @@ impl Builder<'_> {
 
     /// Adds a body paragraph or list item, joining list items to the list before them.
     fn push_unit(&mut self, kind: BlockKind, line: Inline) {
-        let key: Vec<String> = line
+        let has_phrase = line
             .spans
             .iter()
-            .filter_map(|span| match &span.source {
-                Source::Phrase { id } => Some(id.clone()),
-                _ => None,
-            })
-            .collect();
+            .any(|span| matches!(span.source, Source::Phrase { .. }));
         let only_phrases = line.spans.iter().all(|span| {
             matches!(
                 span.source,
                 Source::Phrase { .. } | Source::Placeholder { .. }
             ) || span.text.trim().is_empty()
         });
-        if !key.is_empty() && only_phrases && !self.seen_units.insert(dedup_key(&key)) {
+        // The same phrases with the same values: the same unit. The same phrase with another
+        // value (another part's date, say) says something new and stays.
+        if has_phrase && only_phrases && !self.seen_units.insert(line.text()) {
             return;
         }
         if kind != BlockKind::Paragraph
@@ -689,11 +687,6 @@ impl Builder<'_> {
         };
         Some(value.trim().to_string())
     }
-}
-
-/// Two units with the same phrases are the same unit, whatever the spacing between them.
-fn dedup_key(phrases: &[String]) -> Vec<String> {
-    phrases.to_vec()
 }
 
 /// Removes spacing at both ends of a line and empty spans.
