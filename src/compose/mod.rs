@@ -599,7 +599,9 @@ impl Builder<'_> {
             )));
             return Inline { spans };
         };
-        self.phrases_used.insert(id.to_string());
+        if !self.phrases_used.contains(id) {
+            self.phrases_used.insert(id.to_string());
+        }
         let language = self.values.language;
         // A missing Welsh text is reported once for the whole message; compose on in English
         // only to find every other problem.
