@@ -241,7 +241,7 @@ Write to us with the information we need, and include your application reference
 
 We need you to choose a new referee for your application. This is because the person you chose is related to you.
 
-Your new referee must have known you for at least 2 years and must not be related to you or live at the same address as you. They must work in, or be retired from, a recognised profession, or be well respected in their community. You can check who can be a referee on GOV.UK.
+Your new referee must have known you for at least 2 years. They must not be related to you or live at the same address as you. They must work in, or be retired from, a recognised profession, or be well respected in their community. You can check who can be a referee on GOV.UK.
 
 Ask your new referee to fill in and sign the form that came with this letter. Then send the form back to us.
 
