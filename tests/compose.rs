@@ -551,6 +551,18 @@ fn missing_required_answer_names_the_question_and_values() {
 }
 
 #[test]
+fn a_template_that_needs_one_of_several_answers_says_which() {
+    assert_bad_request(
+        &format!(
+            "{PEOPLE}parts: [{{template: request-information, answers: {{details: \"  \"}}}}]\n"
+        ),
+        &[
+            "part 1 (request-information): answer at least one of these questions: `needs` (\"What information do we need\"), `details` (\"Anything else we need (free text)\")",
+        ],
+    );
+}
+
+#[test]
 fn free_text_is_refused_where_the_question_is_not_free_text() {
     // Paragraphs typed into a short text question.
     assert_bad_request(
