@@ -177,7 +177,7 @@ pub fn compose(library: &Library, request: &Request) -> Result<Document, Compose
         values: &values,
         blocks: Vec::new(),
         seen_units: HashSet::new(),
-        phrases_used: BTreeSet::new(),
+        without_welsh: BTreeSet::new(),
         problems: Vec::new(),
     };
 
@@ -239,12 +239,7 @@ pub fn compose(library: &Library, request: &Request) -> Result<Document, Compose
     }
 
     if language == Language::Cy {
-        let missing: Vec<&str> = builder
-            .phrases_used
-            .iter()
-            .filter(|id| library.phrase(id).is_some_and(|p| p.cy.is_none()))
-            .map(String::as_str)
-            .collect();
+        let missing: Vec<&str> = builder.without_welsh.iter().copied().collect();
         if !missing.is_empty() {
             builder.problems.push(Problem::general(format!(
                 "the message is in Welsh but {} phrase{} no Welsh text: {}; add `cy:` to {} in phrases/",
@@ -425,7 +420,8 @@ struct Builder<'a> {
     blocks: Vec<Block>,
     /// Text of the phrase-only paragraphs and items already in the message.
     seen_units: HashSet<String>,
-    phrases_used: BTreeSet<String>,
+    /// Phrases placed in a Welsh message that have no Welsh text.
+    without_welsh: BTreeSet<&'a str>,
     problems: Vec<Problem>,
 }
 
@@ -593,16 +589,17 @@ impl Builder<'_> {
         part: Option<(usize, &Template)>,
     ) -> Inline {
         let mut spans = Vec::new();
-        let Some(phrase) = self.library.phrase(id) else {
+        let library = self.library;
+        let Some(phrase) = library.phrase(id) else {
             self.problems.push(Problem::general(format!(
                 "phrase `{id}` is not in the library"
             )));
             return Inline { spans };
         };
-        if !self.phrases_used.contains(id) {
-            self.phrases_used.insert(id.to_string());
-        }
         let language = self.values.language;
+        if language == Language::Cy && phrase.cy.is_none() {
+            self.without_welsh.insert(phrase.id.as_str());
+        }
         // A missing Welsh text is reported once for the whole message; compose on in English
         // only to find every other problem.
         let text = phrase.text(language).unwrap_or(&phrase.en);
