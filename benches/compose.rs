@@ -65,7 +65,7 @@ fn compose_three_parts() {
     });
     if let Some(cpu) = cpu {
         println!(
-            "compose a three-part email (CPU time per compose, unaffected by other processes): {:?}",
+            "compose a three-part email (CPU time per compose, excluding time other processes held the CPU): {:?}",
             cpu / iterations
         );
     }
