@@ -31,10 +31,13 @@ fn comms(library: &Path, args: &[&str]) -> (i32, String, String) {
     )
 }
 
-/// A temporary copy of the shipped library's phrases and templates.
+/// A temporary copy of the shipped library: phrases, templates and lint rules if any.
 fn library_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("a temporary folder");
-    for folder in ["phrases", "templates"] {
+    for folder in ["phrases", "templates", "rules"] {
+        if !repo().join(folder).is_dir() {
+            continue;
+        }
         std::fs::create_dir(dir.path().join(folder)).expect("folder created");
         for entry in std::fs::read_dir(repo().join(folder)).expect("library folder") {
             let path = entry.expect("entry").path();
