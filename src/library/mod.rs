@@ -13,7 +13,7 @@ pub mod error;
 pub mod phrases;
 pub mod templates;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -256,7 +256,8 @@ fn build_tera(
 ) -> tera::Tera {
     let mut tera = tera::Tera::new();
     tera.autoescape_on(Vec::<&str>::new());
-    let ids: Arc<BTreeSet<String>> = Arc::new(phrases.keys().cloned().collect());
+    // Hashed: looked up for every phrase of every message.
+    let ids: Arc<HashSet<String>> = Arc::new(phrases.keys().cloned().collect());
     tera.register_function(
         "phrase",
         move |kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<String> {
@@ -266,7 +267,13 @@ fn build_tera(
                     "phrase(id=\"{id}\") names a phrase that is not in phrases/"
                 )));
             }
-            Ok(format!("{MARK_START}p:{id}{MARK_END}"))
+            // Built by hand: this runs for every phrase of every message.
+            let mut marker = String::with_capacity(id.len() + 8);
+            marker.push(MARK_START);
+            marker.push_str("p:");
+            marker.push_str(id);
+            marker.push(MARK_END);
+            Ok(marker)
         },
     );
     tera.register_function(
