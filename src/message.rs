@@ -42,11 +42,12 @@ impl std::error::Error for MessageError {}
 /// Composes, lints and renders one request.
 pub fn build_message(library: &Library, request: &Request) -> Result<Message, MessageError> {
     let document = compose(library, request).map_err(MessageError::Compose)?;
+    let findings = crate::lint::lint_document(library, &document);
     Ok(Message {
         subject: document.subject_text(),
         text: crate::render::text::render(&document),
         html: None,
-        findings: Vec::new(),
+        findings,
         document,
     })
 }

@@ -5,6 +5,7 @@
 //! configuration.
 
 pub mod check;
+mod lint;
 mod render;
 mod templates;
 
@@ -39,6 +40,8 @@ pub enum Command {
     Templates(templates::TemplatesArgs),
     /// Validate the whole library: phrases, templates and every template case.
     Check(check::CheckArgs),
+    /// Lint any text (a file, or `-` for stdin) against the house-style rules.
+    Lint(lint::LintArgs),
 }
 
 /// Exit status for success.
@@ -65,6 +68,7 @@ pub fn run() -> ExitCode {
         Command::Render(args) => render::run(&library_dir, args),
         Command::Templates(args) => templates::run(&library_dir, args),
         Command::Check(args) => check::run(&library_dir, args),
+        Command::Lint(args) => lint::run(&library_dir, args),
     };
     ExitCode::from(status)
 }

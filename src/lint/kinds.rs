@@ -1,0 +1,496 @@
+//! How each kind of rule matches. Every kind reads text that knows the source of each byte
+//! ([`SourcedText`]) and the facts of the message, and answers byte ranges ([`Hit`]s).
+
+use crate::document::{Source, SourcedText};
+
+use super::rules::{Capitals, Existence, Fact, Kind, LangText, Pattern, Rule, RuleSet, Scope};
+use super::words::words;
+use super::{Facts, Field, Hit};
+use crate::request::Language;
+
+/// The hits of one rule on one field.
+pub fn run(
+    rule: &Rule,
+    rules: &RuleSet,
+    field: Field,
+    text: &SourcedText,
+    facts: &Facts,
+) -> Vec<Hit> {
+    let switched_off = rule.unless.iter().any(|fact| match fact {
+        Fact::AllowsContactCentre => facts.allows_contact_centre,
+    });
+    if switched_off || text.text.is_empty() {
+        return Vec::new();
+    }
+    match &rule.kind {
+        Kind::Existence(existence) if field_in_scope(rule.scope, field) => {
+            let mut hits = existence_hits(existence, &text.text);
+            hits.retain(|hit| in_scope(rule.scope, field, text, facts, hit.start));
+            hits
+        }
+        Kind::Capitals(capitals) if field_in_scope(rule.scope, field) => {
+            let mut hits = capitals_hits(capitals, text);
+            hits.retain(|hit| in_scope(rule.scope, field, text, facts, hit.start));
+            hits
+        }
+        Kind::SimilarPhrase {
+            min_words,
+            threshold,
+        } if field == Field::Body => similar_hits(rules, text, *min_words, *threshold),
+        Kind::GuidanceCopy { .. } if field == Field::Body => guidance_hits(rules, text),
+        Kind::RequiredParagraph { .. } if field == Field::Body => required_hits(text, facts),
+        Kind::SubjectFormat { prefix } if field == Field::Subject && facts.csmt => {
+            subject_format_hits(prefix, text, facts)
+        }
+        Kind::SubjectDetails { patterns } if field == Field::Subject => {
+            subject_detail_hits(patterns, text, facts)
+        }
+        Kind::FreeTextStart if field == Field::Body && facts.composed => {
+            free_text_start_hits(text, facts)
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn field_in_scope(scope: Scope, field: Field) -> bool {
+    match scope {
+        Scope::Subject => field == Field::Subject,
+        Scope::Body | Scope::FirstBlock => field == Field::Body,
+        _ => true,
+    }
+}
+
+fn in_scope(scope: Scope, field: Field, text: &SourcedText, facts: &Facts, at: usize) -> bool {
+    let source = text.source_at(at);
+    match scope {
+        Scope::Document | Scope::Subject | Scope::Body => true,
+        Scope::FirstBlock => match &facts.first_block {
+            Some(range) => field == Field::Body && range.contains(&at),
+            None => at < text.text.find("\n\n").unwrap_or(text.text.len()),
+        },
+        Scope::Phrases => matches!(source, Some(Source::Phrase { .. })),
+        Scope::FreeText => matches!(source, Some(Source::FreeText { .. })),
+        Scope::Placeholders => matches!(source, Some(Source::Placeholder { .. })),
+    }
+}
+
+fn is_word_char(ch: Option<char>) -> bool {
+    ch.is_some_and(char::is_alphanumeric)
+}
+
+/// True when `text[start..end]` stands as whole words: no letter or digit runs on across an
+/// edge that is itself a letter or digit.
+fn whole_word(text: &str, start: usize, end: usize) -> bool {
+    let first = text[start..end].chars().next();
+    let last = text[start..end].chars().next_back();
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    !(is_word_char(first) && is_word_char(before) || is_word_char(last) && is_word_char(after))
+}
+
+fn existence_hits(existence: &Existence, text: &str) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    if let Some(tokens) = &existence.tokens {
+        let mut last_end = 0;
+        let mut candidates: Vec<(usize, usize, usize)> = tokens
+            .matcher
+            .find_overlapping_iter(text)
+            .filter(|m| whole_word(text, m.start(), m.end()))
+            .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+            .collect();
+        // Leftmost first, longest first, then no overlaps.
+        candidates.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        for (start, end, pattern) in candidates {
+            if start < last_end {
+                continue;
+            }
+            last_end = end;
+            hits.push(Hit {
+                start,
+                end,
+                message: None,
+                suggestion: tokens.suggestions.get(pattern).cloned().flatten(),
+            });
+        }
+    }
+    for pattern in &existence.patterns {
+        hits.extend(pattern_hits(pattern, text));
+    }
+    // One finding for one stretch of text: drop matches inside a longer one (`*x*` in `**x**`).
+    hits.sort_by_key(|hit| (hit.start, std::cmp::Reverse(hit.end)));
+    let mut covered_until = 0;
+    hits.retain(|hit| {
+        let inside = hit.end <= covered_until;
+        covered_until = covered_until.max(hit.end);
+        !inside
+    });
+    if let Some(exceptions) = &existence.exceptions
+        && !hits.is_empty()
+    {
+        let approved: Vec<(usize, usize)> = exceptions
+            .find_overlapping_iter(text)
+            .filter(|m| whole_word(text, m.start(), m.end()))
+            .map(|m| (m.start(), m.end()))
+            .collect();
+        hits.retain(|hit| {
+            !approved
+                .iter()
+                .any(|&(start, end)| start <= hit.start && hit.end <= end)
+        });
+    }
+    hits
+}
+
+fn pattern_hits<'a>(pattern: &'a Pattern, text: &'a str) -> impl Iterator<Item = Hit> + 'a {
+    pattern.regex.find_iter(text).map(|m| Hit {
+        start: m.start(),
+        end: m.end(),
+        message: None,
+        suggestion: pattern.suggestion.clone(),
+    })
+}
+
+fn capitals_hits(capitals: &Capitals, text: &SourcedText) -> Vec<Hit> {
+    let body = text.text.as_str();
+    let mut hits = Vec::new();
+    for found in capitals.word.find_iter(body) {
+        let (start, end) = (found.start(), found.end());
+        // A whole word only: not the tail of "McDONALD" nor the head of "HMpo".
+        if is_word_char(body[..start].chars().next_back()) || is_word_char(body[end..].chars().next())
+        {
+            continue;
+        }
+        let word = found.as_str();
+        if word.chars().filter(|c| c.is_uppercase()).count() < 2 {
+            continue;
+        }
+        if capitals.allow.contains(word)
+            || word
+                .split(['.', '&', '-', '\'', '’'])
+                .all(|part| capitals.allow.contains(part))
+        {
+            continue;
+        }
+        if let Some(Source::Placeholder { name, .. }) = text.source_at(start)
+            && (word.chars().any(|c| c.is_ascii_digit())
+                || capitals.exempt_placeholders.iter().any(|n| n == name))
+        {
+            continue;
+        }
+        hits.push(Hit {
+            start,
+            end,
+            message: None,
+            suggestion: Some(sentence_case(word)),
+        });
+    }
+    hits
+}
+
+fn sentence_case(word: &str) -> String {
+    let mut chars = word.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars.flat_map(char::to_lowercase)).collect(),
+        None => String::new(),
+    }
+}
+
+/// Contiguous byte ranges of free text, adjacent free-text spans joined.
+fn free_text_ranges(text: &SourcedText) -> Vec<(usize, usize)> {
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    for range in &text.ranges {
+        if !matches!(range.source, Source::FreeText { .. }) {
+            continue;
+        }
+        match ranges.last_mut() {
+            Some(last) if last.1 == range.start => last.1 = range.end,
+            _ => ranges.push((range.start, range.end)),
+        }
+    }
+    ranges
+}
+
+fn similar_hits(rules: &RuleSet, text: &SourcedText, min_words: usize, threshold: f64) -> Vec<Hit> {
+    if rules.phrase_index.is_empty() {
+        return Vec::new();
+    }
+    let mut hits = Vec::new();
+    for (start, end) in free_text_ranges(text) {
+        for found in rules
+            .phrase_index
+            .resemblances(&text.text[start..end], min_words, threshold)
+        {
+            hits.push(Hit {
+                start: start + found.start,
+                end: start + found.end,
+                message: Some(format!(
+                    "this free text says what the approved phrase `{}` says; choose that phrase in the template instead of typing it",
+                    found.phrase
+                )),
+                suggestion: Some(format!("use the phrase `{}`", found.phrase)),
+            });
+        }
+    }
+    hits
+}
+
+fn guidance_hits(rules: &RuleSet, text: &SourcedText) -> Vec<Hit> {
+    let Some(corpus) = &rules.guidance else {
+        return Vec::new();
+    };
+    let mut hits = Vec::new();
+    for (start, end) in free_text_ranges(text) {
+        for (from, to) in corpus.copied(&text.text[start..end]) {
+            hits.push(Hit {
+                start: start + from,
+                end: start + to,
+                message: None,
+                suggestion: None,
+            });
+        }
+    }
+    hits
+}
+
+fn required_hits(text: &SourcedText, facts: &Facts) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    for (name, mandated) in &facts.required {
+        if mandated.is_empty() || text.text.contains(mandated.as_str()) {
+            continue;
+        }
+        // The paragraph most like the mandated one is the altered copy, if any is close.
+        let expected_words = words(mandated).count();
+        let mut best: Option<(f64, usize, usize)> = None;
+        let mut offset = 0;
+        for paragraph in text.text.split("\n\n") {
+            let length = words(paragraph).count();
+            if length <= expected_words * 4 + 20 {
+                let share = super::words::overlap(mandated, paragraph);
+                if share >= 0.5 && best.is_none_or(|(b, _, _)| share > b) {
+                    best = Some((share, offset, offset + paragraph.len()));
+                }
+            }
+            offset += paragraph.len() + 2;
+        }
+        let hit = match best {
+            Some((_, start, end)) => Hit {
+                start,
+                end,
+                message: Some(format!(
+                    "the mandated paragraph `{name}` has been altered; it must be word for word: {}",
+                    word_difference(mandated, &text.text[start..end])
+                )),
+                suggestion: Some(mandated.clone()),
+            },
+            None => Hit {
+                start: 0,
+                end: 0,
+                message: Some(format!(
+                    "the mandated paragraph `{name}` is missing; the template requires it word for word"
+                )),
+                suggestion: Some(mandated.clone()),
+            },
+        };
+        hits.push(hit);
+    }
+    hits
+}
+
+/// The changes from `expected` to `found`, word by word: `[-removed-]` and `{+added+}`, with
+/// the word before each change for context.
+pub fn word_difference(expected: &str, found: &str) -> String {
+    let a: Vec<&str> = expected.split_whitespace().collect();
+    let b: Vec<&str> = found.split_whitespace().collect();
+    let (n, m) = (a.len(), b.len());
+    // Longest common subsequence table; paragraphs are short (bounded by the caller).
+    let mut table = vec![vec![0u32; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            table[i][j] = if a[i] == b[j] {
+                table[i + 1][j + 1] + 1
+            } else {
+                table[i + 1][j].max(table[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j) = (0, 0);
+    let mut changes: Vec<String> = Vec::new();
+    let mut removed: Vec<&str> = Vec::new();
+    let mut added: Vec<&str> = Vec::new();
+    let mut context: Option<&str> = None;
+    let mut flush = |removed: &mut Vec<&str>, added: &mut Vec<&str>, context: Option<&str>| {
+        if removed.is_empty() && added.is_empty() {
+            return;
+        }
+        let mut change = String::new();
+        if let Some(word) = context {
+            change.push_str(&format!("after “{word}”: "));
+        }
+        if !removed.is_empty() {
+            change.push_str(&format!("[-{}-]", removed.join(" ")));
+        }
+        if !added.is_empty() {
+            change.push_str(&format!("{{+{}+}}", added.join(" ")));
+        }
+        changes.push(change);
+        removed.clear();
+        added.clear();
+    };
+    while i < n || j < m {
+        if i < n && j < m && a[i] == b[j] {
+            flush(&mut removed, &mut added, context);
+            context = Some(a[i]);
+            i += 1;
+            j += 1;
+        } else if j < m && (i == n || table[i][j + 1] >= table[i + 1][j]) {
+            added.push(b[j]);
+            j += 1;
+        } else {
+            removed.push(a[i]);
+            i += 1;
+        }
+    }
+    flush(&mut removed, &mut added, context);
+    let total = changes.len();
+    let mut shown: Vec<String> = changes.into_iter().take(5).collect();
+    if total > 5 {
+        shown.push(format!("and {} more changes", total - 5));
+    }
+    shown.join("; ")
+}
+
+fn subject_format_hits(prefix: &LangText, text: &SourcedText, facts: &Facts) -> Vec<Hit> {
+    let subject = text.text.trim();
+    let prefix = match facts.language {
+        Language::En => prefix.en.as_str(),
+        Language::Cy => prefix.cy.as_deref().unwrap_or(&prefix.en),
+    };
+    let expected = match &facts.initials {
+        Some(initials) => format!("{prefix} {initials}"),
+        None => format!("{prefix} INITIALS"),
+    };
+    let rest = subject.strip_prefix(prefix).and_then(|r| r.strip_prefix(' '));
+    let good = match (rest, &facts.initials) {
+        (Some(rest), Some(initials)) => rest == initials,
+        (Some(rest), None) => {
+            (1..=4).contains(&rest.chars().count()) && rest.chars().all(char::is_uppercase)
+        }
+        (None, _) => false,
+    };
+    if good {
+        return Vec::new();
+    }
+    vec![Hit {
+        start: 0,
+        end: text.text.len(),
+        message: None,
+        suggestion: Some(expected),
+    }]
+}
+
+fn subject_detail_hits(patterns: &[Pattern], text: &SourcedText, facts: &Facts) -> Vec<Hit> {
+    let subject = text.text.as_str();
+    let mut hits: Vec<Hit> = Vec::new();
+    // By provenance: customer and application values placed in the subject.
+    for range in &text.ranges {
+        if let Source::Placeholder { name, .. } = &range.source
+            && (name.starts_with("customer.")
+                || name.starts_with("answers.")
+                || name == "application.reference")
+        {
+            hits.push(Hit {
+                start: range.start,
+                end: range.end,
+                message: None,
+                suggestion: None,
+            });
+        }
+    }
+    // By value: the customer's details typed or pasted in.
+    let lower = subject.to_lowercase();
+    if lower.len() == subject.len() {
+        for detail in &facts.customer_details {
+            let needle = detail.trim().to_lowercase();
+            if needle.chars().count() < 2 {
+                continue;
+            }
+            let mut from = 0;
+            while let Some(found) = lower[from..].find(&needle) {
+                let start = from + found;
+                let end = start + needle.len();
+                if whole_word(subject, start, end) {
+                    hits.push(Hit {
+                        start,
+                        end,
+                        message: None,
+                        suggestion: None,
+                    });
+                }
+                from = end;
+            }
+        }
+    }
+    for pattern in patterns {
+        hits.extend(pattern_hits(pattern, subject));
+    }
+    hits.sort_by_key(|hit| (hit.start, std::cmp::Reverse(hit.end)));
+    let mut last_end = 0;
+    hits.retain(|hit| {
+        let keep = hit.start >= last_end || hit.start == hit.end;
+        last_end = last_end.max(hit.end);
+        keep
+    });
+    hits
+}
+
+fn free_text_start_hits(text: &SourcedText, facts: &Facts) -> Vec<Hit> {
+    let range = match &facts.first_block {
+        Some(range) => range.clone(),
+        None => 0..text.text.find("\n\n").unwrap_or(text.text.len()),
+    };
+    let Some(first) = text.text[range.clone()]
+        .char_indices()
+        .find(|(_, c)| !c.is_whitespace())
+        .map(|(i, _)| range.start + i)
+    else {
+        return Vec::new();
+    };
+    if !matches!(text.source_at(first), Some(Source::FreeText { .. })) {
+        return Vec::new();
+    }
+    let end = text
+        .ranges
+        .iter()
+        .find(|r| r.start <= first && first < r.end)
+        .map_or(range.end, |r| r.end.min(range.end));
+    vec![Hit {
+        start: first,
+        end,
+        message: None,
+        suggestion: None,
+    }]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_difference_names_each_change() {
+        let diff = word_difference(
+            "we reimburse reasonable out of pocket expenses",
+            "we repay reasonable out of pocket costs",
+        );
+        assert_eq!(
+            diff,
+            "after “we”: [-reimburse-]{+repay+}; after “pocket”: [-expenses-]{+costs+}"
+        );
+    }
+
+    #[test]
+    fn whole_words_only() {
+        assert!(whole_word("the info.", 4, 8));
+        assert!(!whole_word("information", 0, 4));
+        assert!(whole_word("see e.g. this", 4, 8));
+    }
+}
