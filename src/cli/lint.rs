@@ -29,6 +29,12 @@ pub enum LintFormat {
     Json,
 }
 
+/// What `--format json` prints.
+#[derive(serde::Serialize)]
+struct LintOutput<'a> {
+    findings: &'a [Finding],
+}
+
 pub fn run(library_dir: &Path, args: LintArgs) -> u8 {
     let mut library = match load_library(library_dir) {
         Ok(library) => library,
@@ -64,9 +70,10 @@ pub fn run(library_dir: &Path, args: LintArgs) -> u8 {
             .map(|finding| format!("{}\n", line_report(origin, finding)))
             .collect::<String>(),
         LintFormat::Json => {
-            let mut json =
-                serde_json::to_string_pretty(&serde_json::json!({ "findings": findings }))
-                    .unwrap_or_default();
+            let mut json = serde_json::to_string_pretty(&LintOutput {
+                findings: &findings,
+            })
+            .unwrap_or_default();
             json.push('\n');
             json
         }

@@ -20,7 +20,7 @@ use serde::Deserialize;
 use super::guidance::GuidanceCorpus;
 use super::rules::{Kind, Rule, RuleSet};
 use super::similar::PhraseIndex;
-use super::{Facts, Field, Finding, lint_fields};
+use super::{Facts, Field, Finding, Mandated, lint_fields};
 use crate::document::{Source, Span, SourcedText};
 use crate::request::Language;
 
@@ -129,10 +129,10 @@ pub fn lint_example(
             ));
         };
         let text = match example.language {
-            Language::En => paragraph.en.clone(),
-            Language::Cy => paragraph.cy.clone().unwrap_or_else(|| paragraph.en.clone()),
+            Language::En => &paragraph.en,
+            Language::Cy => paragraph.cy.as_ref().unwrap_or(&paragraph.en),
         };
-        required.push((name.clone(), text));
+        required.push(Mandated::from_marked_text(name, text));
     }
     let source = match example.source.unwrap_or(ExampleSource::FreeText) {
         ExampleSource::Phrase => Source::Phrase {

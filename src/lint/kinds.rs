@@ -252,20 +252,63 @@ fn guidance_hits(rules: &RuleSet, text: &SourcedText) -> Vec<Hit> {
     hits
 }
 
+/// Longest value allowed between two pieces of mandated wording, in bytes.
+const MAX_VALUE: usize = 200;
+
+/// Where `text` holds the pieces in order, each gap between them a value on the same line.
+pub fn find_mandated(text: &str, pieces: &[String]) -> Option<(usize, usize)> {
+    let first = pieces.iter().position(|piece| !piece.is_empty())?;
+    let anchor = &pieces[first];
+    let mut from = 0;
+    while let Some(found) = text[from..].find(anchor.as_str()) {
+        let start = from + found;
+        let mut position = start + anchor.len();
+        let mut matched = true;
+        for piece in &pieces[first + 1..] {
+            if piece.is_empty() {
+                // A value ends the wording: it runs to the end of the line.
+                position += text[position..].find('\n').unwrap_or(text.len() - position);
+                continue;
+            }
+            let mut window_end = (position + MAX_VALUE + piece.len()).min(text.len());
+            while !text.is_char_boundary(window_end) {
+                window_end -= 1;
+            }
+            match text[position..window_end].find(piece.as_str()) {
+                Some(gap) if !text[position..position + gap].contains('\n') => {
+                    position += gap + piece.len();
+                }
+                _ => {
+                    matched = false;
+                    break;
+                }
+            }
+        }
+        if matched {
+            return Some((start, position));
+        }
+        from = start + anchor.len();
+    }
+    None
+}
+
 fn required_hits(text: &SourcedText, facts: &Facts) -> Vec<Hit> {
     let mut hits = Vec::new();
-    for (name, mandated) in &facts.required {
-        if mandated.is_empty() || text.text.contains(mandated.as_str()) {
+    for mandated in &facts.required {
+        let pieces = &mandated.pieces;
+        if pieces.iter().all(String::is_empty) || find_mandated(&text.text, pieces).is_some() {
             continue;
         }
+        let expected = mandated.display();
+        let name = &mandated.name;
         // The paragraph most like the mandated one is the altered copy, if any is close.
-        let expected_words = words(mandated).count();
+        let expected_words = words(&expected).count();
         let mut best: Option<(f64, usize, usize)> = None;
         let mut offset = 0;
         for paragraph in text.text.split("\n\n") {
             let length = words(paragraph).count();
             if length <= expected_words * 4 + 20 {
-                let share = super::words::overlap(mandated, paragraph);
+                let share = super::words::overlap(&expected, paragraph);
                 if share >= 0.5 && best.is_none_or(|(b, _, _)| share > b) {
                     best = Some((share, offset, offset + paragraph.len()));
                 }
@@ -278,9 +321,9 @@ fn required_hits(text: &SourcedText, facts: &Facts) -> Vec<Hit> {
                 end,
                 message: Some(format!(
                     "the mandated paragraph `{name}` has been altered; it must be word for word: {}",
-                    word_difference(mandated, &text.text[start..end])
+                    word_difference(&expected, &text.text[start..end])
                 )),
-                suggestion: Some(mandated.clone()),
+                suggestion: Some(expected),
             },
             None => Hit {
                 start: 0,
@@ -288,7 +331,7 @@ fn required_hits(text: &SourcedText, facts: &Facts) -> Vec<Hit> {
                 message: Some(format!(
                     "the mandated paragraph `{name}` is missing; the template requires it word for word"
                 )),
-                suggestion: Some(mandated.clone()),
+                suggestion: Some(expected),
             },
         };
         hits.push(hit);

@@ -101,12 +101,69 @@ pub struct Facts {
     pub csmt: bool,
     /// The officer's initials.
     pub initials: Option<String>,
-    /// Mandated wording the message must hold word for word: (name, text).
-    pub required: Vec<(String, String)>,
+    /// Mandated wording the message must hold word for word.
+    pub required: Vec<Mandated>,
     /// Customer details that must stay out of a subject (names, reference, address lines).
     pub customer_details: Vec<String>,
     /// Byte range of the first paragraph in the body.
     pub first_block: Option<Range<usize>>,
+}
+
+/// Mandated wording: literal pieces, word for word, with a value (a name, a time of day)
+/// between each two pieces. Written in a rule file as text with `{placeholder}` markers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mandated {
+    pub name: String,
+    pub pieces: Vec<String>,
+}
+
+impl Mandated {
+    /// Splits text with `{...}` markers into pieces.
+    pub fn from_marked_text(name: &str, text: &str) -> Mandated {
+        let mut pieces = vec![String::new()];
+        let mut rest = text;
+        while let Some(open) = rest.find('{') {
+            let Some(close) = rest[open..].find('}') else {
+                break;
+            };
+            if let Some(last) = pieces.last_mut() {
+                last.push_str(&rest[..open]);
+            }
+            pieces.push(String::new());
+            rest = &rest[open + close + 1..];
+        }
+        if let Some(last) = pieces.last_mut() {
+            last.push_str(rest);
+        }
+        Mandated {
+            name: name.to_string(),
+            pieces,
+        }
+    }
+
+    /// The pieces of a phrase's text, its placeholders as the values between them.
+    pub fn from_phrase(name: &str, text: &crate::library::PhraseText) -> Mandated {
+        let mut pieces = vec![String::new()];
+        for segment in &text.segments {
+            match segment {
+                Segment::Text(text) => {
+                    if let Some(last) = pieces.last_mut() {
+                        last.push_str(text);
+                    }
+                }
+                Segment::Placeholder(_) => pieces.push(String::new()),
+            }
+        }
+        Mandated {
+            name: name.to_string(),
+            pieces,
+        }
+    }
+
+    /// The wording as staff read it, `{…}` where a value goes.
+    pub fn display(&self) -> String {
+        self.pieces.join("{…}")
+    }
 }
 
 /// A match before it is located: a byte range in the field's text and what to say about it.
@@ -180,36 +237,42 @@ pub fn lint_phrase(
         .values()
         .any(|t| t.spec.required_paragraphs.contains(&phrase.id));
     if required_somewhere {
-        facts.required = mandated_for(&library.rules, phrase, language);
+        // A phrase is held to the rule file's wording; with none close, to nothing.
+        facts.required = mandated_by_rule(&library.rules, phrase, language)
+            .into_iter()
+            .collect();
     }
     lint_fields(&library.rules, &sourced, None, &facts)
 }
 
-/// The mandated text a required phrase must carry: the rule file's paragraph closest to the
-/// phrase's English wording (or its Welsh, when the rule gives one), else the phrase itself.
-fn mandated_for(rules: &RuleSet, phrase: &Phrase, language: Language) -> Vec<(String, String)> {
-    let own = phrase
-        .text(language)
-        .map(|text| text.raw.clone())
-        .unwrap_or_default();
+/// The rule file's mandated paragraph that a required phrase stands for: the one whose words
+/// the phrase's English wording holds most of (at least half), in the phrase's language when
+/// the rule gives it.
+fn mandated_by_rule(rules: &RuleSet, phrase: &Phrase, language: Language) -> Option<Mandated> {
     let paragraphs = rules.rules.iter().find_map(|rule| match &rule.kind {
         rules::Kind::RequiredParagraph { paragraphs } => Some(paragraphs),
         _ => None,
-    });
-    let closest = paragraphs.and_then(|paragraphs| {
-        paragraphs
-            .iter()
-            .map(|(name, text)| (words::overlap(&text.en, &phrase.en.raw), name, text))
-            .filter(|(overlap, _, _)| *overlap >= 0.5)
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-    });
-    let text = match (closest, language) {
-        (Some((_, _, text)), Language::En) => text.en.clone(),
-        (Some((_, _, text)), Language::Cy) => text.cy.clone().unwrap_or(own),
-        (None, _) => own,
+    })?;
+    let (_, name, text) = paragraphs
+        .iter()
+        .map(|(name, text)| (words::overlap(&text.en, &phrase.en.raw), name, text))
+        .filter(|(overlap, _, _)| *overlap >= 0.5)
+        .max_by(|a, b| a.0.total_cmp(&b.0))?;
+    let wording = match language {
+        Language::En => &text.en,
+        Language::Cy => text.cy.as_ref()?,
     };
-    let name = closest.map_or(phrase.id.clone(), |(_, name, _)| name.clone());
-    vec![(name, text)]
+    Some(Mandated::from_marked_text(name, wording))
+}
+
+/// What a message must hold for a required phrase: the rule file's wording when it has the
+/// paragraph, else the phrase's own.
+fn mandated_for(rules: &RuleSet, phrase: &Phrase, language: Language) -> Option<Mandated> {
+    mandated_by_rule(rules, phrase, language).or_else(|| {
+        phrase
+            .text(language)
+            .map(|text| Mandated::from_phrase(&phrase.id, text))
+    })
 }
 
 fn document_facts(library: &Library, document: &Document, body: &str) -> Facts {
@@ -221,7 +284,11 @@ fn document_facts(library: &Library, document: &Document, body: &str) -> Facts {
     let mut required = Vec::new();
     for id in &document.required_paragraphs {
         if let Some(phrase) = library.phrase(id) {
-            required.extend(mandated_for(&library.rules, phrase, document.language));
+            required.extend(mandated_for(
+                &library.rules,
+                phrase,
+                document.language,
+            ));
         }
     }
     let titles = ["mr", "mrs", "ms", "miss", "mx", "dr"];
