@@ -187,10 +187,11 @@ pub fn lint_example(
 pub fn check_examples(rules: &RuleSet) -> Vec<String> {
     let mut problems = Vec::new();
     for rule in &rules.rules {
-        let location = format!("{}:{}", rule.file.display(), rule.examples_line);
         let groups = [(true, &rule.examples.flag), (false, &rule.examples.pass)];
         for (must_flag, examples) in groups {
-            for (index, example) in examples.iter().enumerate() {
+            for (index, spanned) in examples.iter().enumerate() {
+                let example = &spanned.value;
+                let location = format!("{}:{}", rule.file.display(), spanned.referenced.line());
                 let label = format!(
                     "{} example {} (“{}”)",
                     if must_flag { "flag" } else { "pass" },

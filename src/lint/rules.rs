@@ -144,9 +144,9 @@ struct RuleSpec {
 #[serde(deny_unknown_fields)]
 pub struct ExamplesSpec {
     #[serde(default)]
-    pub flag: Vec<ExampleSpec>,
+    pub flag: Vec<Spanned<ExampleSpec>>,
     #[serde(default)]
-    pub pass: Vec<ExampleSpec>,
+    pub pass: Vec<Spanned<ExampleSpec>>,
 }
 
 /// A validated rule, ready to run.
