@@ -280,7 +280,7 @@ fn capitals_typed_as_free_text_are_flagged_but_codes_in_placeholders_are_not() {
         .filter(|f| f.rule == "all-caps")
         .map(|f| f.text.as_str())
         .collect();
-    assert_eq!(caps, vec!["SOON", "CF10"]);
+    assert_eq!(caps, vec!["SOON", "CF10", "1AA"]);
 }
 
 #[test]

@@ -4,12 +4,12 @@
 
 use std::collections::HashSet;
 
-use super::words::{Word, sequence_hash, words};
+use super::words::{PassThrough, Word, sequence_hash, words};
 
 #[derive(Debug, Clone, Default)]
 pub struct GuidanceCorpus {
     min_words: usize,
-    sequences: HashSet<u64>,
+    sequences: HashSet<u64, PassThrough>,
     /// How many documents were read, for reports.
     pub documents: usize,
 }
@@ -24,7 +24,7 @@ impl GuidanceCorpus {
         };
         for text in texts {
             corpus.documents += 1;
-            let found: Vec<Word> = words(text).collect();
+            let found: Vec<Word> = words(text);
             for window in found.windows(min_words) {
                 corpus.sequences.insert(sequence_hash(window));
             }
@@ -36,10 +36,9 @@ impl GuidanceCorpus {
         self.min_words
     }
 
-    /// Byte ranges of `text` copied from the guidance: runs of words in which every word
-    /// belongs to a run of `min_words` that the guidance holds.
-    pub fn copied(&self, text: &str) -> Vec<(usize, usize)> {
-        let found: Vec<Word> = words(text).collect();
+    /// Byte ranges of the text of `found` copied from the guidance: runs of words in which
+    /// every word belongs to a run of `min_words` that the guidance holds.
+    pub fn copied(&self, found: &[Word]) -> Vec<(usize, usize)> {
         let mut runs: Vec<(usize, usize)> = Vec::new();
         let mut covered_until = 0usize;
         for (index, window) in found.windows(self.min_words).enumerate() {
@@ -68,7 +67,7 @@ mod tests {
             ["You must check the application and case notes before contacting a customer."],
         );
         let text = "Hello. You must check the application and case notes today. You must check.";
-        let runs = corpus.copied(text);
+        let runs = corpus.copied(&words(text));
         assert_eq!(runs.len(), 1);
         assert_eq!(
             &text[runs[0].0..runs[0].1],

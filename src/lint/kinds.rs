@@ -4,18 +4,51 @@
 use crate::document::{Source, SourcedText};
 
 use super::rules::{Capitals, Existence, Fact, Kind, LangText, Pattern, Rule, RuleSet, Scope};
-use super::words::words;
+use super::words::{Word, words};
 use super::{Facts, Field, Hit};
 use crate::request::Language;
 
+/// One field's text as the rules read it, with the words of its free text worked out once
+/// for all the rules that compare words.
+pub struct FieldText<'a> {
+    pub field: Field,
+    pub text: &'a SourcedText,
+    free_words: std::cell::OnceCell<Vec<FreeRun>>,
+}
+
+/// A stretch of free text and its words (byte ranges relative to the stretch).
+pub struct FreeRun {
+    pub start: usize,
+    pub end: usize,
+    pub words: Vec<Word>,
+}
+
+impl<'a> FieldText<'a> {
+    pub fn new(field: Field, text: &'a SourcedText) -> Self {
+        FieldText {
+            field,
+            text,
+            free_words: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn free_runs(&self) -> &[FreeRun] {
+        self.free_words.get_or_init(|| {
+            free_text_ranges(self.text)
+                .into_iter()
+                .map(|(start, end)| FreeRun {
+                    start,
+                    end,
+                    words: words(&self.text.text[start..end]),
+                })
+                .collect()
+        })
+    }
+}
+
 /// The hits of one rule on one field.
-pub fn run(
-    rule: &Rule,
-    rules: &RuleSet,
-    field: Field,
-    text: &SourcedText,
-    facts: &Facts,
-) -> Vec<Hit> {
+pub fn run(rule: &Rule, rules: &RuleSet, field_text: &FieldText, facts: &Facts) -> Vec<Hit> {
+    let (field, text) = (field_text.field, field_text.text);
     let switched_off = rule.unless.iter().any(|fact| match fact {
         Fact::AllowsContactCentre => facts.allows_contact_centre,
     });
@@ -36,8 +69,8 @@ pub fn run(
         Kind::SimilarPhrase {
             min_words,
             threshold,
-        } if field == Field::Body => similar_hits(rules, text, *min_words, *threshold),
-        Kind::GuidanceCopy { .. } if field == Field::Body => guidance_hits(rules, text),
+        } if field == Field::Body => similar_hits(rules, field_text, *min_words, *threshold),
+        Kind::GuidanceCopy { .. } if field == Field::Body => guidance_hits(rules, field_text),
         Kind::RequiredParagraph { .. } if field == Field::Body => required_hits(text, facts),
         Kind::SubjectFormat { prefix } if field == Field::Subject && facts.csmt => {
             subject_format_hits(prefix, text, facts)
@@ -91,30 +124,47 @@ fn whole_word(text: &str, start: usize, end: usize) -> bool {
 fn existence_hits(existence: &Existence, text: &str) -> Vec<Hit> {
     let mut hits = Vec::new();
     if let Some(tokens) = &existence.tokens {
-        let mut last_end = 0;
-        let mut candidates: Vec<(usize, usize, usize)> = tokens
-            .matcher
-            .find_overlapping_iter(text)
-            .filter(|m| whole_word(text, m.start(), m.end()))
-            .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
-            .collect();
-        // Leftmost first, longest first, then no overlaps.
-        candidates.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
-        for (start, end, pattern) in candidates {
-            if start < last_end {
-                continue;
+        for found in tokens.matcher.find_iter(text) {
+            if whole_word(text, found.start(), found.end()) {
+                hits.push(Hit {
+                    start: found.start(),
+                    end: found.end(),
+                    message: None,
+                    suggestion: tokens
+                        .suggestions
+                        .get(found.pattern().as_usize())
+                        .cloned()
+                        .flatten(),
+                });
             }
-            last_end = end;
-            hits.push(Hit {
-                start,
-                end,
-                message: None,
-                suggestion: tokens.suggestions.get(pattern).cloned().flatten(),
-            });
         }
     }
-    for pattern in &existence.patterns {
-        hits.extend(pattern_hits(pattern, text));
+    match &existence.combined {
+        Some(combined) => {
+            let names: Vec<String> = (0..existence.patterns.len())
+                .map(|index| format!("p{index}"))
+                .collect();
+            for captures in combined.captures_iter(text) {
+                let Some(whole) = captures.get(0) else {
+                    continue;
+                };
+                let pattern = names
+                    .iter()
+                    .position(|name| captures.name(name).is_some())
+                    .and_then(|index| existence.patterns.get(index));
+                hits.push(Hit {
+                    start: whole.start(),
+                    end: whole.end(),
+                    message: None,
+                    suggestion: pattern.and_then(|p| p.suggestion.clone()),
+                });
+            }
+        }
+        None => {
+            for pattern in &existence.patterns {
+                hits.extend(pattern_hits(pattern, text));
+            }
+        }
     }
     // One finding for one stretch of text: drop matches inside a longer one (`*x*` in `**x**`).
     hits.sort_by_key(|hit| (hit.start, std::cmp::Reverse(hit.end)));
@@ -152,18 +202,43 @@ fn pattern_hits<'a>(pattern: &'a Pattern, text: &'a str) -> impl Iterator<Item =
 
 fn capitals_hits(capitals: &Capitals, text: &SourcedText) -> Vec<Hit> {
     let body = text.text.as_str();
+    let is_capital = |c: char| c.is_uppercase() || c.is_numeric();
+    let is_joiner = |c: char| matches!(c, '.' | '&' | '\'' | '’' | '-');
     let mut hits = Vec::new();
+    let mut word_end = 0;
     for found in capitals.word.find_iter(body) {
-        let (start, end) = (found.start(), found.end());
+        if found.start() < word_end {
+            continue;
+        }
+        // Widen to the whole word: capitals and digits, joined by . & ' ’ or -.
+        let mut start = found.start();
+        while let Some(before) = body[..start].chars().next_back() {
+            let joined = is_joiner(before)
+                && body[..start - before.len_utf8()]
+                    .chars()
+                    .next_back()
+                    .is_some_and(char::is_uppercase);
+            if !(is_capital(before) || joined) {
+                break;
+            }
+            start -= before.len_utf8();
+        }
+        let mut end = found.end();
+        let mut rest = body[end..].chars();
+        while let Some(after) = rest.next() {
+            let joined = is_joiner(after) && rest.clone().next().is_some_and(char::is_uppercase);
+            if !(is_capital(after) || joined) {
+                break;
+            }
+            end += after.len_utf8();
+        }
+        word_end = end;
         // A whole word only: not the tail of "McDONALD" nor the head of "HMpo".
         if is_word_char(body[..start].chars().next_back()) || is_word_char(body[end..].chars().next())
         {
             continue;
         }
-        let word = found.as_str();
-        if word.chars().filter(|c| c.is_uppercase()).count() < 2 {
-            continue;
-        }
+        let word = &body[start..end];
         if capitals.allow.contains(word)
             || word
                 .split(['.', '&', '-', '\'', '’'])
@@ -172,7 +247,7 @@ fn capitals_hits(capitals: &Capitals, text: &SourcedText) -> Vec<Hit> {
             continue;
         }
         if let Some(Source::Placeholder { name, .. }) = text.source_at(start)
-            && (word.chars().any(|c| c.is_ascii_digit())
+            && (word.chars().any(char::is_numeric)
                 || capitals.exempt_placeholders.iter().any(|n| n == name))
         {
             continue;
@@ -210,19 +285,24 @@ fn free_text_ranges(text: &SourcedText) -> Vec<(usize, usize)> {
     ranges
 }
 
-fn similar_hits(rules: &RuleSet, text: &SourcedText, min_words: usize, threshold: f64) -> Vec<Hit> {
+fn similar_hits(
+    rules: &RuleSet,
+    text: &FieldText,
+    min_words: usize,
+    threshold: f64,
+) -> Vec<Hit> {
     if rules.phrase_index.is_empty() {
         return Vec::new();
     }
     let mut hits = Vec::new();
-    for (start, end) in free_text_ranges(text) {
+    for run in text.free_runs() {
         for found in rules
             .phrase_index
-            .resemblances(&text.text[start..end], min_words, threshold)
+            .resemblances(&run.words, min_words, threshold)
         {
             hits.push(Hit {
-                start: start + found.start,
-                end: start + found.end,
+                start: run.start + found.start,
+                end: run.start + found.end,
                 message: Some(format!(
                     "this free text says what the approved phrase `{}` says; choose that phrase in the template instead of typing it",
                     found.phrase
@@ -234,16 +314,16 @@ fn similar_hits(rules: &RuleSet, text: &SourcedText, min_words: usize, threshold
     hits
 }
 
-fn guidance_hits(rules: &RuleSet, text: &SourcedText) -> Vec<Hit> {
+fn guidance_hits(rules: &RuleSet, text: &FieldText) -> Vec<Hit> {
     let Some(corpus) = &rules.guidance else {
         return Vec::new();
     };
     let mut hits = Vec::new();
-    for (start, end) in free_text_ranges(text) {
-        for (from, to) in corpus.copied(&text.text[start..end]) {
+    for run in text.free_runs() {
+        for (from, to) in corpus.copied(&run.words) {
             hits.push(Hit {
-                start: start + from,
-                end: start + to,
+                start: run.start + from,
+                end: run.start + to,
                 message: None,
                 suggestion: None,
             });
@@ -302,11 +382,11 @@ fn required_hits(text: &SourcedText, facts: &Facts) -> Vec<Hit> {
         let expected = mandated.display();
         let name = &mandated.name;
         // The paragraph most like the mandated one is the altered copy, if any is close.
-        let expected_words = words(&expected).count();
+        let expected_words = words(&expected).len();
         let mut best: Option<(f64, usize, usize)> = None;
         let mut offset = 0;
         for paragraph in text.text.split("\n\n") {
-            let length = words(paragraph).count();
+            let length = words(paragraph).len();
             if length <= expected_words * 4 + 20 {
                 let share = super::words::overlap(&expected, paragraph);
                 if share >= 0.5 && best.is_none_or(|(b, _, _)| share > b) {

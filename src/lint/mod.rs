@@ -344,41 +344,50 @@ pub fn lint_fields(
     let mut findings = Vec::new();
     let fields = std::iter::once((Field::Body, body)).chain(subject.map(|s| (Field::Subject, s)));
     for (field, text) in fields {
-        for rule in &rules.rules {
-            let hits = kinds::run(rule, rules, field, text, facts);
-            findings.extend(locate(rule, field, text, hits));
+        let field_text = kinds::FieldText::new(field, text);
+        let mut hits: Vec<(usize, Hit)> = Vec::new();
+        for (index, rule) in rules.rules.iter().enumerate() {
+            hits.extend(
+                kinds::run(rule, rules, &field_text, facts)
+                    .into_iter()
+                    .map(|hit| (index, hit)),
+            );
         }
+        locate(&rules.rules, field, text, hits, &mut findings);
     }
-    findings.sort_by(|a, b| {
-        (a.field == Field::Body, a.line, a.column, &a.rule).cmp(&(
-            b.field == Field::Body,
-            b.line,
-            b.column,
-            &b.rule,
-        ))
-    });
     findings
 }
 
-/// Turns byte ranges into findings with line and column, walking the text once.
-fn locate(rule: &Rule, field: Field, text: &SourcedText, mut hits: Vec<Hit>) -> Vec<Finding> {
-    hits.sort_by_key(|hit| (hit.start, hit.end));
+/// Turns byte ranges into findings with line and column, walking the text once, in order:
+/// the subject after the body, each by position, then by rule.
+fn locate(
+    rules: &[Rule],
+    field: Field,
+    text: &SourcedText,
+    mut hits: Vec<(usize, Hit)>,
+    findings: &mut Vec<Finding>,
+) {
+    hits.sort_by(|(rule_a, a), (rule_b, b)| {
+        (a.start, &rules[*rule_a].id, a.end).cmp(&(b.start, &rules[*rule_b].id, b.end))
+    });
     let mut line = 1;
     let mut column = 1;
     let mut position = 0;
-    let mut findings = Vec::with_capacity(hits.len());
-    for hit in hits {
+    for (rule, hit) in hits {
+        let rule = &rules[rule];
         let start = floor_boundary(&text.text, hit.start);
         let end = floor_boundary(&text.text, hit.end.max(start));
-        for ch in text.text[position.min(start)..start].chars() {
-            if ch == '\n' {
-                line += 1;
-                column = 1;
-            } else {
-                column += 1;
+        if start > position {
+            let passed = &text.text.as_bytes()[position..start];
+            match passed.iter().rposition(|&b| b == b'\n') {
+                Some(last) => {
+                    line += passed.iter().filter(|&&b| b == b'\n').count();
+                    column = 1 + count_chars(&passed[last + 1..]);
+                }
+                None => column += count_chars(passed),
             }
+            position = start;
         }
-        position = position.max(start);
         let source = text.source_at(start);
         findings.push(Finding {
             rule: rule.id.clone(),
@@ -393,7 +402,11 @@ fn locate(rule: &Rule, field: Field, text: &SourcedText, mut hits: Vec<Hit>) -> 
             phrase: source.and_then(|s| s.phrase_id()).map(str::to_string),
         });
     }
-    findings
+}
+
+/// Characters in UTF-8 bytes that start on a character boundary.
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
 }
 
 fn floor_boundary(text: &str, mut index: usize) -> usize {

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::Regex;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
@@ -184,6 +184,9 @@ pub enum Kind {
 pub struct Existence {
     pub tokens: Option<Tokens>,
     pub patterns: Vec<Pattern>,
+    /// All the patterns in one expression, group `pN` for pattern N, so that the text is
+    /// scanned once however many patterns the rule has.
+    pub combined: Option<Regex>,
     /// Approved wording inside which a match is not a breach ("proof of identity").
     pub exceptions: Option<AhoCorasick>,
 }
@@ -203,6 +206,7 @@ pub struct Pattern {
 
 #[derive(Debug, Clone)]
 pub struct Capitals {
+    /// Finds where a word in capitals may be.
     pub word: Regex,
     /// Acronyms the public knows, as written (`GOV.UK`).
     pub allow: std::collections::HashSet<String>,
@@ -340,6 +344,17 @@ pub fn read_rule_file(
             used.case_sensitive = true;
             let tokens = build_tokens(file, kind_line, &spec.tokens, spec.case_sensitive, errors);
             let patterns = build_patterns(file, &spec.patterns, spec.case_sensitive, errors);
+            let combined = (patterns.len() > 1 && patterns.len() == spec.patterns.len())
+                .then(|| {
+                    let alternatives: Vec<String> = spec
+                        .patterns
+                        .iter()
+                        .enumerate()
+                        .map(|(index, p)| format!("(?P<p{index}>{})", p.value.pattern))
+                        .collect();
+                    compile_pattern(&alternatives.join("|"), spec.case_sensitive).ok()
+                })
+                .flatten();
             if tokens.is_none() && spec.patterns.is_empty() {
                 errors.push(LibraryError::at(
                     file,
@@ -351,18 +366,21 @@ pub fn read_rule_file(
             let exceptions = if spec.exceptions.is_empty() {
                 None
             } else {
-                literal_matcher(&spec.exceptions, false).ok()
+                literal_matcher(&spec.exceptions, false, MatchKind::Standard).ok()
             };
             Kind::Existence(Existence {
                 tokens,
                 patterns,
+                combined,
                 exceptions,
             })
         }
         "capitals" => {
             used.allow = true;
             used.exempt_placeholders = true;
-            let word = Regex::new(r"\p{Lu}[\p{Lu}\p{N}]*(?:[.&'’-]\p{Lu}[\p{Lu}\p{N}]*)*")
+            // Two capitals in a row (or either side of a full stop, ampersand, apostrophe or
+            // hyphen): where a word in capitals must be; the word is then taken whole.
+            let word = Regex::new(r"\p{Lu}[\p{Lu}\p{N}]*\p{Lu}|\p{Lu}[.&'’-]\p{Lu}")
                 .expect("the capitals pattern is valid");
             Kind::Capitals(Capitals {
                 word,
@@ -545,10 +563,17 @@ fn positive(
 }
 
 /// Literal words, matched without regard to ASCII case unless the rule says otherwise.
-pub fn literal_matcher(words: &[String], case_sensitive: bool) -> Result<AhoCorasick, String> {
+/// Tokens are found leftmost-longest (one pass, no overlaps); exceptions in the standard way,
+/// so that every approved stretch of text is seen.
+pub fn literal_matcher(
+    words: &[String],
+    case_sensitive: bool,
+    kind: MatchKind,
+) -> Result<AhoCorasick, String> {
     AhoCorasickBuilder::new()
         .ascii_case_insensitive(!case_sensitive)
-        .match_kind(MatchKind::Standard)
+        .match_kind(kind)
+        .kind(Some(AhoCorasickKind::DFA))
         .build(words)
         .map_err(|err| err.to_string())
 }
@@ -578,7 +603,7 @@ fn build_tokens(
         words.push(word.trim().to_string());
         suggestions.push(suggestion.clone());
     }
-    match literal_matcher(&words, case_sensitive) {
+    match literal_matcher(&words, case_sensitive, MatchKind::LeftmostLongest) {
         Ok(matcher) => Some(Tokens {
             matcher,
             suggestions,
@@ -625,7 +650,7 @@ pub fn compile_pattern(pattern: &str, case_sensitive: bool) -> Result<Regex, Str
     if pattern.is_empty() {
         return Err("it is empty".into());
     }
-    let regex = regex::RegexBuilder::new(pattern)
+    let regex = regex::RegexBuilder::new(&ascii_word_boundaries(pattern))
         .case_insensitive(!case_sensitive)
         .size_limit(1 << 22)
         .build()
@@ -651,9 +676,41 @@ pub fn compile_pattern(pattern: &str, case_sensitive: bool) -> Result<Regex, Str
     Ok(regex)
 }
 
+/// Rewrites `\b` and `\B` as word boundaries on ASCII letters and digits. Unicode word
+/// boundaries make the regex engine leave its fast automaton on any non-ASCII text (Siân,
+/// curly apostrophes), and the rules' boundaries sit beside digits and English words anyway.
+fn ascii_word_boundaries(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut chars = pattern.chars();
+    while let Some(ch) = chars.next() {
+        if ch != '\\' {
+            out.push(ch);
+            continue;
+        }
+        match chars.next() {
+            Some('b') => out.push_str("(?-u:\\b)"),
+            Some('B') => out.push_str("(?-u:\\B)"),
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn word_boundaries_become_ascii_and_escapes_stay() {
+        assert_eq!(ascii_word_boundaries(r"\bab\B\\b\d"), r"(?-u:\b)ab(?-u:\B)\\b\d");
+        let regex = compile_pattern(r"\bppt\b", false).unwrap();
+        assert!(regex.is_match("Siân’s ppt."));
+        assert!(!regex.is_match("appt"));
+    }
 
     #[test]
     fn lookaround_and_backreferences_are_refused_with_reasons() {

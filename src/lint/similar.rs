@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::words::{Word, sequence_hash, words};
+use super::words::{PassThrough, Word, sequence_hash, words};
 
 /// Words per indexed sequence.
 pub const SEQUENCE: usize = 3;
@@ -12,7 +12,7 @@ pub const SEQUENCE: usize = 3;
 pub struct PhraseIndex {
     phrases: Vec<IndexedPhrase>,
     /// Sequence hash to (phrase, position of the sequence in the phrase).
-    postings: HashMap<u64, Vec<(u32, u32)>>,
+    postings: HashMap<u64, Vec<(u32, u32)>, PassThrough>,
 }
 
 #[derive(Debug, Clone)]
@@ -38,7 +38,7 @@ impl PhraseIndex {
     pub fn build<'a>(texts: impl IntoIterator<Item = (&'a str, &'a str)>) -> PhraseIndex {
         let mut index = PhraseIndex::default();
         for (id, text) in texts {
-            let found: Vec<Word> = words(text).collect();
+            let found: Vec<Word> = words(text);
             if found.len() < SEQUENCE {
                 continue;
             }
@@ -64,17 +64,16 @@ impl PhraseIndex {
         self.phrases.is_empty()
     }
 
-    /// Phrases of at least `min_words` words whose sequences `text` repeats in a share of at
+    /// Phrases of at least `min_words` words whose sequences the words `found` repeat in a share of at
     /// least `threshold`, best first, one per phrase id.
-    pub fn resemblances(&self, text: &str, min_words: usize, threshold: f64) -> Vec<Resemblance> {
+    pub fn resemblances(&self, found: &[Word], min_words: usize, threshold: f64) -> Vec<Resemblance> {
         struct Seen {
             found: Vec<bool>,
             count: usize,
             start: usize,
             end: usize,
         }
-        let found: Vec<Word> = words(text).collect();
-        let mut seen: HashMap<u32, Seen> = HashMap::new();
+        let mut seen: HashMap<u32, Seen, PassThrough> = HashMap::default();
         for window in found.windows(SEQUENCE) {
             let Some(posting) = self.postings.get(&sequence_hash(window)) else {
                 continue;
@@ -130,10 +129,10 @@ mod tests {
             "We need a new photo of you because the photo you sent does not meet the rules",
         )]);
         let close = "Hello. we need a new photo of you because the photo you sent does not meet our rules.";
-        let found = index.resemblances(close, 5, 0.8);
+        let found = index.resemblances(&words(close), 5, 0.8);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].phrase, "photo.intro");
         assert_eq!(&close[found[0].start..found[0].start + 2], "we");
-        assert!(index.resemblances("Your photo was lovely.", 5, 0.8).is_empty());
+        assert!(index.resemblances(&words("Your photo was lovely."), 5, 0.8).is_empty());
     }
 }
