@@ -14,6 +14,24 @@ use comms::request::{Channel, Language};
 
 const SENTENCE: &str = "We need a new photo of you because the photo you sent does not meet the rules. Siân Jones sent it on 01 February 2024 to HM Passport Office. Spoke to cust by tel about the ppt. ";
 
+/// CPU time this process has used (user and system), from /proc: on a shared machine the
+/// wall clock also counts time spent waiting for a core.
+fn process_cpu() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let fields: Vec<&str> = stat
+        .rsplit(')')
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .collect();
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the command name.
+    let ticks: u64 = [11, 12]
+        .iter()
+        .filter_map(|i| fields.get(*i).and_then(|f| f.parse::<u64>().ok()))
+        .sum();
+    Duration::from_millis(ticks * 10)
+}
+
 fn main() {
     let mut library = common::repo_library();
     let guidance_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/guidance");
@@ -74,6 +92,15 @@ fn main() {
         std::hint::black_box(lint_document(&library, std::hint::black_box(&document)));
     });
     println!("letter of {size} bytes, {findings} findings: median {median:?}, p99 {p99:?}");
+    let cpu_before = process_cpu();
+    let rounds = 20_000u32;
+    for _ in 0..rounds {
+        std::hint::black_box(lint_document(&library, std::hint::black_box(&document)));
+    }
+    println!(
+        "  CPU time per letter (mean of {rounds}, unaffected by other processes): {:?}",
+        (process_cpu() - cpu_before) / rounds
+    );
     common::report("lint a 2 KB letter, median", median, Duration::from_micros(50));
 
     // Large text: the letter's own text over and over, linted as typed by staff (so every
@@ -89,12 +116,15 @@ fn main() {
             .map(|(_, c)| c)
             .collect();
         let start = Instant::now();
+        let cpu_before = process_cpu();
         let found = lint_text(&library.rules, &text).len();
         let elapsed = start.elapsed();
+        let cpu = process_cpu() - cpu_before;
         let rate = megabytes as f64 / elapsed.as_secs_f64();
+        let cpu_rate = megabytes as f64 / cpu.as_secs_f64().max(0.001);
         rates.push(rate);
         println!(
-            "lint {megabytes} MB: {elapsed:?}, {rate:.1} MB/s, {found} findings (target at least 20 MB/s) {}",
+            "lint {megabytes} MB: {elapsed:?}, {rate:.1} MB/s wall ({cpu_rate:.1} MB/s of CPU time), {found} findings (target at least 20 MB/s) {}",
             if rate >= 20.0 { "ok" } else { "UNDER TARGET" }
         );
     }

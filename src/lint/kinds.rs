@@ -174,21 +174,34 @@ fn existence_hits(existence: &Existence, text: &str) -> Vec<Hit> {
         covered_until = covered_until.max(hit.end);
         !inside
     });
-    if let Some(exceptions) = &existence.exceptions
-        && !hits.is_empty()
-    {
-        let approved: Vec<(usize, usize)> = exceptions
-            .find_overlapping_iter(text)
-            .filter(|m| whole_word(text, m.start(), m.end()))
-            .map(|m| (m.start(), m.end()))
-            .collect();
+    if let Some(exceptions) = &existence.exceptions {
+        // Approved wording is looked for only around each match, so a long text with many
+        // matches is still read once.
+        let reach = exceptions.max_pattern_len();
         hits.retain(|hit| {
-            !approved
-                .iter()
-                .any(|&(start, end)| start <= hit.start && hit.end <= end)
+            let from = floor_char(text, hit.start.saturating_sub(reach));
+            let to = ceil_char(text, (hit.end + reach).min(text.len()));
+            !exceptions
+                .find_overlapping_iter(&text[from..to])
+                .filter(|m| whole_word(text, from + m.start(), from + m.end()))
+                .any(|m| from + m.start() <= hit.start && hit.end <= from + m.end())
         });
     }
     hits
+}
+
+fn floor_char(text: &str, mut index: usize) -> usize {
+    while !text.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
+}
+
+fn ceil_char(text: &str, mut index: usize) -> usize {
+    while !text.is_char_boundary(index) {
+        index += 1;
+    }
+    index
 }
 
 fn pattern_hits<'a>(pattern: &'a Pattern, text: &'a str) -> impl Iterator<Item = Hit> + 'a {

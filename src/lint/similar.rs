@@ -73,7 +73,7 @@ impl PhraseIndex {
             start: usize,
             end: usize,
         }
-        let mut seen: HashMap<u32, Seen, PassThrough> = HashMap::default();
+        let mut seen: Vec<Option<Seen>> = Vec::new();
         for window in found.windows(SEQUENCE) {
             let Some(posting) = self.postings.get(&sequence_hash(window)) else {
                 continue;
@@ -83,7 +83,10 @@ impl PhraseIndex {
                 if indexed.words < min_words {
                     continue;
                 }
-                let entry = seen.entry(phrase).or_insert_with(|| Seen {
+                if seen.is_empty() {
+                    seen.resize_with(self.phrases.len(), || None);
+                }
+                let entry = seen[phrase as usize].get_or_insert_with(|| Seen {
                     found: vec![false; indexed.sequences],
                     count: 0,
                     start: window[0].start,
@@ -100,8 +103,10 @@ impl PhraseIndex {
         }
         let mut out: Vec<Resemblance> = seen
             .into_iter()
+            .enumerate()
             .filter_map(|(phrase, seen)| {
-                let indexed = &self.phrases[phrase as usize];
+                let seen = seen?;
+                let indexed = &self.phrases[phrase];
                 let share = seen.count as f64 / indexed.sequences.max(1) as f64;
                 (share >= threshold).then(|| Resemblance {
                     phrase: indexed.id.clone(),
