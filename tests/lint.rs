@@ -204,7 +204,7 @@ fn bad_rule_files_are_refused_with_file_line_and_reason() {
         "kind: existence\nlevel: error\nmessage: M\ntokens: { ppt: passport }\nexamples:\n  flag: [ppt]\n",
     );
     assert!(
-        one_sided.contains("rules/half.yaml:5: the rule needs at least one `flag:` example and one `pass:` example; it has 1 and 0"),
+        one_sided.contains("rules/half.yaml:6: the rule needs at least one `flag:` example and one `pass:` example; it has 1 and 0"),
         "{one_sided}"
     );
 
