@@ -101,7 +101,11 @@ fn main() {
         "  CPU time per letter (mean of {rounds}, unaffected by other processes): {:?}",
         (process_cpu() - cpu_before) / rounds
     );
-    common::report("lint a 2 KB letter, median", median, Duration::from_micros(50));
+    common::report(
+        "lint a 2 KB letter, median",
+        median,
+        Duration::from_micros(50),
+    );
 
     // Large text: the letter's own text over and over, linted as typed by staff (so every
     // free-text rule reads all of it).

@@ -47,7 +47,8 @@ sign-off.organisation: { en: HM Passport Office, cy: Swyddfa Pasbort EF }
 fast-track.will-not-progress: { en: "We cannot continue until you reply.", cy: "Ni allwn barhau nes i chi ateb." }
 "#;
 
-const GOOD_SUBJECT: &str = "subject.csmt: { en: \"HM Passport Office Enquiries {staff.initials}\" }\n";
+const GOOD_SUBJECT: &str =
+    "subject.csmt: { en: \"HM Passport Office Enquiries {staff.initials}\" }\n";
 
 /// The note template: a CSMT email with a reference, a postcode and free text.
 fn note_library(subject: &str) -> Library {
@@ -67,7 +68,10 @@ fn library_with(extra: &[(&str, &str)]) -> Library {
         .map(|(path, text)| (path.as_str(), text.as_str()))
         .collect();
     files.push(("phrases/common.yaml", STRUCTURAL_PHRASES));
-    if !extra.iter().any(|(path, _)| *path == "phrases/subject.yaml") {
+    if !extra
+        .iter()
+        .any(|(path, _)| *path == "phrases/subject.yaml")
+    {
         files.push(("phrases/subject.yaml", GOOD_SUBJECT));
     }
     files.extend_from_slice(extra);
@@ -149,7 +153,10 @@ fn a_rule_whose_example_is_wrong_is_reported_with_its_file() {
     let library = Library::from_sources(&[("rules/ppt.yaml", rule)]).unwrap();
     let problems = check_examples(&library.rules);
     assert_eq!(problems.len(), 2, "{problems:?}");
-    assert!(problems[0].starts_with("rules/ppt.yaml:6: flag example 1"), "{problems:?}");
+    assert!(
+        problems[0].starts_with("rules/ppt.yaml:6: flag example 1"),
+        "{problems:?}"
+    );
     assert!(problems[0].contains("is not flagged"));
     assert!(problems[1].contains("pass example 1"));
     assert!(problems[1].contains("must pass"));
@@ -168,36 +175,53 @@ fn bad_rule_files_are_refused_with_file_line_and_reason() {
         &format!("level: error\nmessage: M\nkind: spelling\n{examples}"),
     );
     assert!(
-        unknown.contains("rules/odd.yaml:3:7: unknown rule kind `spelling`; the kinds are existence, capitals"),
+        unknown.contains(
+            "rules/odd.yaml:3:7: unknown rule kind `spelling`; the kinds are existence, capitals"
+        ),
         "{unknown}"
     );
 
     let lookaround = refusal(
         "rules/ahead.yaml",
-        &format!("kind: existence\nlevel: error\nmessage: M\npatterns:\n  - pattern: 'fraud(?!ulent)'\n{examples}"),
+        &format!(
+            "kind: existence\nlevel: error\nmessage: M\npatterns:\n  - pattern: 'fraud(?!ulent)'\n{examples}"
+        ),
     );
     assert!(lookaround.contains("rules/ahead.yaml:5:"), "{lookaround}");
     assert!(lookaround.contains("look-around"), "{lookaround}");
 
     let backreference = refusal(
         "rules/twice.yaml",
-        &format!("kind: existence\nlevel: error\nmessage: M\npatterns:\n  - pattern: '(\\w+) \\1'\n{examples}"),
+        &format!(
+            "kind: existence\nlevel: error\nmessage: M\npatterns:\n  - pattern: '(\\w+) \\1'\n{examples}"
+        ),
     );
-    assert!(backreference.contains("rules/twice.yaml:5:"), "{backreference}");
+    assert!(
+        backreference.contains("rules/twice.yaml:5:"),
+        "{backreference}"
+    );
     assert!(backreference.contains("back-reference"), "{backreference}");
 
     let broken = refusal(
         "rules/broken.yaml",
-        &format!("kind: existence\nlevel: error\nmessage: M\npatterns:\n  - {{ pattern: '[a-' }}\n{examples}"),
+        &format!(
+            "kind: existence\nlevel: error\nmessage: M\npatterns:\n  - {{ pattern: '[a-' }}\n{examples}"
+        ),
     );
     assert!(broken.contains("rules/broken.yaml:5:"), "{broken}");
-    assert!(broken.contains("not a valid regular expression"), "{broken}");
+    assert!(
+        broken.contains("not a valid regular expression"),
+        "{broken}"
+    );
 
     let no_examples = refusal(
         "rules/bare.yaml",
         "kind: existence\nlevel: error\nmessage: M\ntokens: { ppt: passport }\n",
     );
-    assert!(no_examples.contains("rules/bare.yaml: the rule has no `examples:`"), "{no_examples}");
+    assert!(
+        no_examples.contains("rules/bare.yaml: the rule has no `examples:`"),
+        "{no_examples}"
+    );
 
     let one_sided = refusal(
         "rules/half.yaml",
@@ -210,13 +234,17 @@ fn bad_rule_files_are_refused_with_file_line_and_reason() {
 
     let bad_level = refusal(
         "rules/level.yaml",
-        &format!("kind: existence\nlevel: fatal\nmessage: M\ntokens: {{ ppt: passport }}\n{examples}"),
+        &format!(
+            "kind: existence\nlevel: fatal\nmessage: M\ntokens: {{ ppt: passport }}\n{examples}"
+        ),
     );
     assert!(bad_level.contains("rules/level.yaml:2"), "{bad_level}");
 
     let stray_field = refusal(
         "rules/stray.yaml",
-        &format!("kind: capitals\nlevel: error\nmessage: M\ntokens: {{ ppt: passport }}\n{examples}"),
+        &format!(
+            "kind: capitals\nlevel: error\nmessage: M\ntokens: {{ ppt: passport }}\n{examples}"
+        ),
     );
     assert!(
         stray_field.contains("a `capitals` rule does not read `tokens`"),
@@ -298,11 +326,7 @@ fn a_csmt_subject_out_of_format_is_flagged_in_the_subject() {
     assert_eq!(
         subject,
         vec![
-            (
-                "subject-format",
-                "HM Passport Office Enquiry SB Jones",
-                1
-            ),
+            ("subject-format", "HM Passport Office Enquiry SB Jones", 1),
             ("subject-customer-details", "Jones", 31),
         ]
     );
@@ -324,7 +348,8 @@ fn a_required_paragraph_that_was_altered_shows_the_difference() {
     let phrases = format!(
         "award.policy:\n  en: \"{altered}\"\naward.intro:\n  en: We have looked at your claim.\n"
     );
-    let spec = "name: Award\npurpose: Award.\nchannels: [letter]\nrequired_paragraphs: [award.policy]\n";
+    let spec =
+        "name: Award\npurpose: Award.\nchannels: [letter]\nrequired_paragraphs: [award.policy]\n";
     let body = "{{ phrase(id=\"award.intro\") }}\n\n{{ phrase(id=\"award.policy\") }}\n";
     let library = library_with(&[
         ("phrases/award.yaml", &phrases),
@@ -383,11 +408,7 @@ fn the_shipped_library_lints_clean_and_a_planted_bad_phrase_is_reported() {
         })
         .collect();
     assert!(lint_errors.is_empty(), "{lint_errors:#?}");
-    assert!(
-        report.warnings.is_empty(),
-        "{:#?}",
-        report.warnings
-    );
+    assert!(report.warnings.is_empty(), "{:#?}", report.warnings);
 
     let dir = tempfile::tempdir().unwrap();
     for folder in ["phrases", "templates", "rules"] {
@@ -409,7 +430,11 @@ fn the_shipped_library_lints_clean_and_a_planted_bad_phrase_is_reported() {
         .collect();
     assert_eq!(about_planted.len(), 2, "{:#?}", report.errors);
     assert!(about_planted[0].starts_with(&format!("{file}:2: phrase `photo.planted` (en)")));
-    assert!(about_planted.iter().any(|e| e.contains("[abbreviation] in “ppt”")));
+    assert!(
+        about_planted
+            .iter()
+            .any(|e| e.contains("[abbreviation] in “ppt”"))
+    );
     assert!(
         about_planted
             .iter()
@@ -443,7 +468,10 @@ fn comms_lint_reports_lines_json_and_exit_status() {
     assert_eq!(clean.status.code(), Some(0));
     assert!(clean.stdout.is_empty());
 
-    let bad = comms(&["lint"], "Dear customer,\n\nPlease send your doc’s by 1/2/2024.\n".as_bytes());
+    let bad = comms(
+        &["lint"],
+        "Dear customer,\n\nPlease send your doc’s by 1/2/2024.\n".as_bytes(),
+    );
     assert_eq!(bad.status.code(), Some(1));
     let out = String::from_utf8(bad.stdout).unwrap();
     assert_eq!(
@@ -477,11 +505,18 @@ fn comms_lint_answers_awkward_input_or_says_why_not() {
     let invalid = comms(&["lint", "-"], b"Good \xff\xfe text");
     assert_eq!(invalid.status.code(), Some(2));
     let err = String::from_utf8(invalid.stderr).unwrap();
-    assert!(err.contains("<stdin>: not UTF-8 text (invalid byte at offset 5)"), "{err}");
+    assert!(
+        err.contains("<stdin>: not UTF-8 text (invalid byte at offset 5)"),
+        "{err}"
+    );
 
     let binary = comms(&["lint", "-"], b"\x00\x01\x02 ppt \x00");
     assert_eq!(binary.status.code(), Some(1));
-    assert!(String::from_utf8(binary.stdout).unwrap().contains("[abbreviation] “ppt”"));
+    assert!(
+        String::from_utf8(binary.stdout)
+            .unwrap()
+            .contains("[abbreviation] “ppt”")
+    );
 
     // 10 MB on one line, with a breach at the very end.
     let mut long = "We need a new photo of you. ".repeat(10 * 1024 * 1024 / 28);
@@ -504,11 +539,19 @@ fn comms_lint_answers_awkward_input_or_says_why_not() {
 
     let missing = comms(&["lint", "/no/such/file.txt"], b"");
     assert_eq!(missing.status.code(), Some(2));
-    assert!(String::from_utf8(missing.stderr).unwrap().contains("/no/such/file.txt: cannot read"));
+    assert!(
+        String::from_utf8(missing.stderr)
+            .unwrap()
+            .contains("/no/such/file.txt: cannot read")
+    );
 
     let no_guidance = comms(&["lint", "--guidance", "/no/such/folder", "-"], b"x");
     assert_eq!(no_guidance.status.code(), Some(2));
-    assert!(String::from_utf8(no_guidance.stderr).unwrap().contains("--guidance /no/such/folder: cannot read the folder"));
+    assert!(
+        String::from_utf8(no_guidance.stderr)
+            .unwrap()
+            .contains("--guidance /no/such/folder: cannot read the folder")
+    );
 }
 
 #[test]
@@ -521,7 +564,14 @@ fn comms_lint_finds_text_copied_from_the_guidance() {
     };
     let copied = "Thank you. Before contacting a customer, you must check the application and case notes to see if the customer has told us about any times.";
     let out = comms(
-        &["lint", "--format", "json", "--guidance", guidance.to_str().unwrap(), "-"],
+        &[
+            "lint",
+            "--format",
+            "json",
+            "--guidance",
+            guidance.to_str().unwrap(),
+            "-",
+        ],
         copied.as_bytes(),
     );
     assert_eq!(out.status.code(), Some(1));
@@ -547,7 +597,11 @@ fn comms_lint_finds_text_copied_from_the_guidance() {
 
     // Without --guidance there is nothing to compare with.
     let without = comms(&["lint", "-"], copied.as_bytes());
-    assert!(!String::from_utf8(without.stdout).unwrap().contains("[guidance-copy]"));
+    assert!(
+        !String::from_utf8(without.stdout)
+            .unwrap()
+            .contains("[guidance-copy]")
+    );
 }
 
 #[test]

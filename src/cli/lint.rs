@@ -117,12 +117,19 @@ fn shorten(text: &str) -> String {
 
 /// The text of every `.txt` and `.md` file in the guidance folder.
 fn read_guidance(dir: &Path) -> Result<Vec<String>, String> {
-    let entries = std::fs::read_dir(dir)
-        .map_err(|err| format!("--guidance {}: cannot read the folder: {err}", dir.display()))?;
+    let entries = std::fs::read_dir(dir).map_err(|err| {
+        format!(
+            "--guidance {}: cannot read the folder: {err}",
+            dir.display()
+        )
+    })?;
     let mut paths: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .map(|entry| entry.path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "txt" || ext == "md"))
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|ext| ext == "txt" || ext == "md")
+        })
         .collect();
     paths.sort();
     if paths.is_empty() {

@@ -21,7 +21,7 @@ use super::guidance::GuidanceCorpus;
 use super::rules::{Kind, Rule, RuleSet};
 use super::similar::PhraseIndex;
 use super::{Facts, Field, Finding, Mandated, lint_fields};
-use crate::document::{Source, Span, SourcedText};
+use crate::document::{Source, SourcedText, Span};
 use crate::request::Language;
 
 #[derive(Debug, Clone, Deserialize)]

@@ -247,7 +247,8 @@ fn capitals_hits(capitals: &Capitals, text: &SourcedText) -> Vec<Hit> {
         }
         word_end = end;
         // A whole word only: not the tail of "McDONALD" nor the head of "HMpo".
-        if is_word_char(body[..start].chars().next_back()) || is_word_char(body[end..].chars().next())
+        if is_word_char(body[..start].chars().next_back())
+            || is_word_char(body[end..].chars().next())
         {
             continue;
         }
@@ -278,7 +279,10 @@ fn capitals_hits(capitals: &Capitals, text: &SourcedText) -> Vec<Hit> {
 fn sentence_case(word: &str) -> String {
     let mut chars = word.chars();
     match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars.flat_map(char::to_lowercase)).collect(),
+        Some(first) => first
+            .to_uppercase()
+            .chain(chars.flat_map(char::to_lowercase))
+            .collect(),
         None => String::new(),
     }
 }
@@ -298,12 +302,7 @@ fn free_text_ranges(text: &SourcedText) -> Vec<(usize, usize)> {
     ranges
 }
 
-fn similar_hits(
-    rules: &RuleSet,
-    text: &FieldText,
-    min_words: usize,
-    threshold: f64,
-) -> Vec<Hit> {
+fn similar_hits(rules: &RuleSet, text: &FieldText, min_words: usize, threshold: f64) -> Vec<Hit> {
     if rules.phrase_index.is_empty() {
         return Vec::new();
     }
@@ -505,7 +504,9 @@ fn subject_format_hits(prefix: &LangText, text: &SourcedText, facts: &Facts) -> 
         Some(initials) => format!("{prefix} {initials}"),
         None => format!("{prefix} INITIALS"),
     };
-    let rest = subject.strip_prefix(prefix).and_then(|r| r.strip_prefix(' '));
+    let rest = subject
+        .strip_prefix(prefix)
+        .and_then(|r| r.strip_prefix(' '));
     let good = match (rest, &facts.initials) {
         (Some(rest), Some(initials)) => rest == initials,
         (Some(rest), None) => {

@@ -284,11 +284,7 @@ fn document_facts(library: &Library, document: &Document, body: &str) -> Facts {
     let mut required = Vec::new();
     for id in &document.required_paragraphs {
         if let Some(phrase) = library.phrase(id) {
-            required.extend(mandated_for(
-                &library.rules,
-                phrase,
-                document.language,
-            ));
+            required.extend(mandated_for(&library.rules, phrase, document.language));
         }
     }
     let titles = ["mr", "mrs", "ms", "miss", "mx", "dr"];

@@ -171,11 +171,22 @@ pub struct Rule {
 pub enum Kind {
     Existence(Existence),
     Capitals(Capitals),
-    SimilarPhrase { min_words: usize, threshold: f64 },
-    GuidanceCopy { min_words: usize },
-    RequiredParagraph { paragraphs: BTreeMap<String, LangText> },
-    SubjectFormat { prefix: LangText },
-    SubjectDetails { patterns: Vec<Pattern> },
+    SimilarPhrase {
+        min_words: usize,
+        threshold: f64,
+    },
+    GuidanceCopy {
+        min_words: usize,
+    },
+    RequiredParagraph {
+        paragraphs: BTreeMap<String, LangText>,
+    },
+    SubjectFormat {
+        prefix: LangText,
+    },
+    SubjectDetails {
+        patterns: Vec<Pattern>,
+    },
     FreeTextStart,
 }
 
@@ -226,10 +237,7 @@ pub struct RuleSet {
 
 impl RuleSet {
     /// The rules of a library, with its phrases indexed (both languages, literal text only).
-    pub fn new(
-        rules: Vec<Rule>,
-        phrases: &BTreeMap<String, crate::library::Phrase>,
-    ) -> RuleSet {
+    pub fn new(rules: Vec<Rule>, phrases: &BTreeMap<String, crate::library::Phrase>) -> RuleSet {
         let texts: Vec<(&str, String)> = phrases
             .values()
             .flat_map(|phrase| {
@@ -276,11 +284,7 @@ fn literal_text(text: &crate::library::PhraseText) -> String {
 }
 
 /// Reads one rule file. Returns the rule, or pushes every problem into `errors`.
-pub fn read_rule_file(
-    file: &Path,
-    source: &str,
-    errors: &mut Vec<LibraryError>,
-) -> Option<Rule> {
+pub fn read_rule_file(file: &Path, source: &str, errors: &mut Vec<LibraryError>) -> Option<Rule> {
     let before = errors.len();
     let stem = file
         .file_stem()
@@ -298,7 +302,9 @@ pub fn read_rule_file(
     {
         errors.push(LibraryError::whole_file(
             file,
-            format!("`id: {id}` differs from the file name; a rule's id is its file name (`{stem}`)"),
+            format!(
+                "`id: {id}` differs from the file name; a rule's id is its file name (`{stem}`)"
+            ),
         ));
     }
     if !crate::library::phrases::valid_id(&stem) {
@@ -384,7 +390,11 @@ pub fn read_rule_file(
                 .expect("the capitals pattern is valid");
             Kind::Capitals(Capitals {
                 word,
-                allow: spec.allow.iter().map(|word| word.trim().to_string()).collect(),
+                allow: spec
+                    .allow
+                    .iter()
+                    .map(|word| word.trim().to_string())
+                    .collect(),
                 exempt_placeholders: spec.exempt_placeholders.clone(),
             })
         }
@@ -706,7 +716,10 @@ mod tests {
 
     #[test]
     fn word_boundaries_become_ascii_and_escapes_stay() {
-        assert_eq!(ascii_word_boundaries(r"\bab\B\\b\d"), r"(?-u:\b)ab(?-u:\B)\\b\d");
+        assert_eq!(
+            ascii_word_boundaries(r"\bab\B\\b\d"),
+            r"(?-u:\b)ab(?-u:\B)\\b\d"
+        );
         let regex = compile_pattern(r"\bppt\b", false).unwrap();
         assert!(regex.is_match("Siân’s ppt."));
         assert!(!regex.is_match("appt"));
@@ -719,7 +732,10 @@ mod tests {
         let back = compile_pattern(r"(\w+) \1", false).unwrap_err();
         assert!(back.contains("back-reference"), "{back}");
         let broken = compile_pattern("(unclosed", false).unwrap_err();
-        assert!(broken.contains("not a valid regular expression"), "{broken}");
+        assert!(
+            broken.contains("not a valid regular expression"),
+            "{broken}"
+        );
         assert!(compile_pattern("x*", false).is_err());
     }
 }

@@ -66,7 +66,12 @@ impl PhraseIndex {
 
     /// Phrases of at least `min_words` words whose sequences the words `found` repeat in a share of at
     /// least `threshold`, best first, one per phrase id.
-    pub fn resemblances(&self, found: &[Word], min_words: usize, threshold: f64) -> Vec<Resemblance> {
+    pub fn resemblances(
+        &self,
+        found: &[Word],
+        min_words: usize,
+        threshold: f64,
+    ) -> Vec<Resemblance> {
         struct Seen {
             found: Vec<bool>,
             count: usize,
@@ -133,11 +138,16 @@ mod tests {
             "photo.intro",
             "We need a new photo of you because the photo you sent does not meet the rules",
         )]);
-        let close = "Hello. we need a new photo of you because the photo you sent does not meet our rules.";
+        let close =
+            "Hello. we need a new photo of you because the photo you sent does not meet our rules.";
         let found = index.resemblances(&words(close), 5, 0.8);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].phrase, "photo.intro");
         assert_eq!(&close[found[0].start..found[0].start + 2], "we");
-        assert!(index.resemblances(&words("Your photo was lovely."), 5, 0.8).is_empty());
+        assert!(
+            index
+                .resemblances(&words("Your photo was lovely."), 5, 0.8)
+                .is_empty()
+        );
     }
 }

@@ -101,8 +101,7 @@ pub fn sequence_hash(words: &[Word]) -> u64 {
 
 /// The share of `expected`'s distinct words that `found` also holds (0.0 to 1.0).
 pub fn overlap(expected: &str, found: &str) -> f64 {
-    let wanted: std::collections::HashSet<u64> =
-        words(expected).iter().map(|w| w.hash).collect();
+    let wanted: std::collections::HashSet<u64> = words(expected).iter().map(|w| w.hash).collect();
     if wanted.is_empty() {
         return 0.0;
     }
@@ -116,10 +115,16 @@ mod tests {
 
     #[test]
     fn words_ignore_case_and_fold_curly_apostrophes() {
-        let a: Vec<u64> = words("Customer’s DOC, e.g.").iter().map(|w| w.hash).collect();
+        let a: Vec<u64> = words("Customer’s DOC, e.g.")
+            .iter()
+            .map(|w| w.hash)
+            .collect();
         let b: Vec<u64> = words("customer's doc e g").iter().map(|w| w.hash).collect();
         assert_eq!(a, b);
-        let ranges: Vec<(usize, usize)> = words("  ab c’ Siân").iter().map(|w| (w.start, w.end)).collect();
+        let ranges: Vec<(usize, usize)> = words("  ab c’ Siân")
+            .iter()
+            .map(|w| (w.start, w.end))
+            .collect();
         assert_eq!(ranges, vec![(2, 4), (5, 6), (10, 15)]);
     }
 }
