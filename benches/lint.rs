@@ -140,11 +140,11 @@ fn main() {
     // Where the time goes: each rule alone on 1 MB.
     let text: String = letter.repeat(1024 * 1024 / letter.len());
     for rule in &library.rules.rules {
-        let alone = RuleSet {
-            rules: vec![rule.clone()],
-            phrase_index: library.rules.phrase_index.clone(),
-            guidance: library.rules.guidance.clone(),
-        };
+        let alone = RuleSet::from_parts(
+            vec![rule.clone()],
+            library.rules.phrase_index.clone(),
+            library.rules.guidance.clone(),
+        );
         let start = Instant::now();
         let found = lint_text(&alone, &text).len();
         println!(

@@ -112,11 +112,7 @@ pub fn lint_example(
         }
         _ => library_rules.guidance.clone(),
     };
-    let rules = RuleSet {
-        rules: vec![rule.clone()],
-        phrase_index,
-        guidance,
-    };
+    let rules = RuleSet::from_parts(vec![rule.clone()], phrase_index, guidance);
     let mut required = Vec::new();
     for name in &example.requires {
         let paragraph = match &rule.kind {

@@ -14,6 +14,8 @@ pub struct FieldText<'a> {
     pub field: Field,
     pub text: &'a SourcedText,
     free_words: std::cell::OnceCell<Vec<FreeRun>>,
+    /// Token matches of every rule, by rule index: (start, end, token index).
+    token_hits: std::cell::OnceCell<Vec<Vec<(usize, usize, usize)>>>,
 }
 
 /// A stretch of free text and its words (byte ranges relative to the stretch).
@@ -29,7 +31,28 @@ impl<'a> FieldText<'a> {
             field,
             text,
             free_words: std::cell::OnceCell::new(),
+            token_hits: std::cell::OnceCell::new(),
         }
+    }
+
+    /// Whole-word token matches of rule `rule`, from one scan of the text for all rules.
+    fn tokens_of(&self, rules: &RuleSet, rule: usize) -> &[(usize, usize, usize)] {
+        let all = self.token_hits.get_or_init(|| {
+            let text = self.text.text.as_str();
+            let mut by_rule = vec![Vec::new(); rules.rules.len()];
+            for (matcher, owners) in &rules.token_index().automata {
+                for found in matcher.find_overlapping_iter(text) {
+                    let (owner, token) = owners[found.pattern().as_usize()];
+                    if whole_word(text, found.start(), found.end())
+                        && let Some(list) = by_rule.get_mut(owner)
+                    {
+                        list.push((found.start(), found.end(), token));
+                    }
+                }
+            }
+            by_rule
+        });
+        all.get(rule).map_or(&[], Vec::as_slice)
     }
 
     fn free_runs(&self) -> &[FreeRun] {
@@ -47,7 +70,13 @@ impl<'a> FieldText<'a> {
 }
 
 /// The hits of one rule on one field.
-pub fn run(rule: &Rule, rules: &RuleSet, field_text: &FieldText, facts: &Facts) -> Vec<Hit> {
+pub fn run(
+    index: usize,
+    rule: &Rule,
+    rules: &RuleSet,
+    field_text: &FieldText,
+    facts: &Facts,
+) -> Vec<Hit> {
     let (field, text) = (field_text.field, field_text.text);
     let switched_off = rule.unless.iter().any(|fact| match fact {
         Fact::AllowsContactCentre => facts.allows_contact_centre,
@@ -57,7 +86,8 @@ pub fn run(rule: &Rule, rules: &RuleSet, field_text: &FieldText, facts: &Facts) 
     }
     match &rule.kind {
         Kind::Existence(existence) if field_in_scope(rule.scope, field) => {
-            let mut hits = existence_hits(existence, &text.text);
+            let tokens = field_text.tokens_of(rules, index);
+            let mut hits = existence_hits(existence, tokens, &text.text);
             hits.retain(|hit| in_scope(rule.scope, field, text, facts, hit.start));
             hits
         }
@@ -121,22 +151,28 @@ fn whole_word(text: &str, start: usize, end: usize) -> bool {
     !(is_word_char(first) && is_word_char(before) || is_word_char(last) && is_word_char(after))
 }
 
-fn existence_hits(existence: &Existence, text: &str) -> Vec<Hit> {
+fn existence_hits(
+    existence: &Existence,
+    token_matches: &[(usize, usize, usize)],
+    text: &str,
+) -> Vec<Hit> {
     let mut hits = Vec::new();
     if let Some(tokens) = &existence.tokens {
-        for found in tokens.matcher.find_iter(text) {
-            if whole_word(text, found.start(), found.end()) {
-                hits.push(Hit {
-                    start: found.start(),
-                    end: found.end(),
-                    message: None,
-                    suggestion: tokens
-                        .suggestions
-                        .get(found.pattern().as_usize())
-                        .cloned()
-                        .flatten(),
-                });
+        // Leftmost first, longest first, then no overlaps.
+        let mut candidates = token_matches.to_vec();
+        candidates.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        let mut last_end = 0;
+        for (start, end, token) in candidates {
+            if start < last_end {
+                continue;
             }
+            last_end = end;
+            hits.push(Hit {
+                start,
+                end,
+                message: None,
+                suggestion: tokens.suggestions.get(token).cloned().flatten(),
+            });
         }
     }
     match &existence.combined {

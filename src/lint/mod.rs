@@ -344,7 +344,7 @@ pub fn lint_fields(
         let mut hits: Vec<(usize, Hit)> = Vec::new();
         for (index, rule) in rules.rules.iter().enumerate() {
             hits.extend(
-                kinds::run(rule, rules, &field_text, facts)
+                kinds::run(index, rule, rules, &field_text, facts)
                     .into_iter()
                     .map(|hit| (index, hit)),
             );

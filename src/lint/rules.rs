@@ -204,9 +204,48 @@ pub struct Existence {
 
 #[derive(Debug, Clone)]
 pub struct Tokens {
-    pub matcher: AhoCorasick,
-    /// Suggestion for each token, by pattern index.
+    pub words: Vec<String>,
+    /// Suggestion for each token, by index in `words`.
     pub suggestions: Vec<Option<String>>,
+    pub case_sensitive: bool,
+}
+
+/// The tokens of every rule in two automata (ASCII case ignored, and case kept), so that a
+/// text is scanned once for all the word lists; each match knows its rule and token.
+#[derive(Debug, Clone, Default)]
+pub struct TokenIndex {
+    pub automata: Vec<(AhoCorasick, Vec<(usize, usize)>)>,
+}
+
+impl TokenIndex {
+    fn build(rules: &[Rule]) -> TokenIndex {
+        let mut automata = Vec::new();
+        for case_sensitive in [false, true] {
+            let mut words = Vec::new();
+            let mut owners = Vec::new();
+            for (rule_index, rule) in rules.iter().enumerate() {
+                if let Kind::Existence(Existence {
+                    tokens: Some(tokens),
+                    ..
+                }) = &rule.kind
+                    && tokens.case_sensitive == case_sensitive
+                {
+                    for (token_index, word) in tokens.words.iter().enumerate() {
+                        words.push(word.clone());
+                        owners.push((rule_index, token_index));
+                    }
+                }
+            }
+            if words.is_empty() {
+                continue;
+            }
+            // The words were each built into a matcher when their rule loaded.
+            if let Ok(matcher) = literal_matcher(&words, case_sensitive, MatchKind::Standard) {
+                automata.push((matcher, owners));
+            }
+        }
+        TokenIndex { automata }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -233,6 +272,8 @@ pub struct RuleSet {
     pub phrase_index: PhraseIndex,
     /// Internal guidance for `guidance-copy`; none unless given at run time (`--guidance`).
     pub guidance: Option<GuidanceCorpus>,
+    /// Every rule's tokens, built from `rules` by [`RuleSet::from_parts`].
+    token_index: TokenIndex,
 }
 
 impl RuleSet {
@@ -246,11 +287,27 @@ impl RuleSet {
                     .map(move |text| (phrase.id.as_str(), literal_text(text)))
             })
             .collect();
+        let phrase_index = PhraseIndex::build(texts.iter().map(|(id, t)| (*id, t.as_str())));
+        RuleSet::from_parts(rules, phrase_index, None)
+    }
+
+    /// A rule set from its parts, with the tokens of its rules indexed.
+    pub fn from_parts(
+        rules: Vec<Rule>,
+        phrase_index: PhraseIndex,
+        guidance: Option<GuidanceCorpus>,
+    ) -> RuleSet {
+        let token_index = TokenIndex::build(&rules);
         RuleSet {
             rules,
-            phrase_index: PhraseIndex::build(texts.iter().map(|(id, t)| (*id, t.as_str()))),
-            guidance: None,
+            phrase_index,
+            guidance,
+            token_index,
         }
+    }
+
+    pub fn token_index(&self) -> &TokenIndex {
+        &self.token_index
     }
 
     /// Attaches the internal guidance (each document's text) for `guidance-copy`.
@@ -573,8 +630,7 @@ fn positive(
 }
 
 /// Literal words, matched without regard to ASCII case unless the rule says otherwise.
-/// Tokens are found leftmost-longest (one pass, no overlaps); exceptions in the standard way,
-/// so that every approved stretch of text is seen.
+/// Every match is reported (overlapping), so each rule can take its own longest.
 pub fn literal_matcher(
     words: &[String],
     case_sensitive: bool,
@@ -613,10 +669,11 @@ fn build_tokens(
         words.push(word.trim().to_string());
         suggestions.push(suggestion.clone());
     }
-    match literal_matcher(&words, case_sensitive, MatchKind::LeftmostLongest) {
-        Ok(matcher) => Some(Tokens {
-            matcher,
+    match literal_matcher(&words, case_sensitive, MatchKind::Standard) {
+        Ok(_) => Some(Tokens {
+            words,
             suggestions,
+            case_sensitive,
         }),
         Err(err) => {
             errors.push(LibraryError::at(
