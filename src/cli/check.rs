@@ -91,12 +91,13 @@ pub fn check_library(library: &Library) -> CheckReport {
                         }
                     }
                 }
-                for finding in message
-                    .findings
-                    .iter()
-                    .filter(|f| f.severity == crate::lint::Severity::Error)
-                {
-                    report.errors.push(format!(
+                for finding in &message.findings {
+                    let list = if finding.severity == crate::lint::Severity::Error {
+                        &mut report.errors
+                    } else {
+                        &mut report.warnings
+                    };
+                    list.push(format!(
                         "{}: case `{}` ({}): {}:{}: {} [{}] in `{}`",
                         run.template.spec_file.display(),
                         run.case.name,

@@ -38,7 +38,7 @@ pub enum Command {
     Render(render::RenderArgs),
     /// List the templates and their questions.
     Templates(templates::TemplatesArgs),
-    /// Validate the whole library: phrases, templates and every template case.
+    /// Validate the whole library: phrases, templates, lint rules and every template case.
     Check(check::CheckArgs),
     /// Lint any text (a file, or `-` for stdin) against the house-style rules.
     Lint(lint::LintArgs),

@@ -17,8 +17,9 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use super::RuleSet;
 use super::guidance::GuidanceCorpus;
-use super::rules::{Kind, Rule, RuleSet};
+use super::rules::{Kind, Rule};
 use super::similar::PhraseIndex;
 use super::{Facts, Field, Finding, Mandated, lint_fields};
 use crate::document::{Source, SourcedText, Span};

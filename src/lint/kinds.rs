@@ -3,7 +3,8 @@
 
 use crate::document::{Source, SourcedText};
 
-use super::rules::{Capitals, Existence, Fact, Kind, LangText, Pattern, Rule, RuleSet, Scope};
+use super::RuleSet;
+use super::rules::{Capitals, Existence, Fact, Kind, LangText, Pattern, Rule, Scope};
 use super::words::{Word, words};
 use super::{Facts, Field, Hit};
 use crate::request::Language;
@@ -101,7 +102,9 @@ pub fn run(
             threshold,
         } if field == Field::Body => similar_hits(rules, field_text, *min_words, *threshold),
         Kind::GuidanceCopy { .. } if field == Field::Body => guidance_hits(rules, field_text),
-        Kind::RequiredParagraph { .. } if field == Field::Body => required_hits(text, facts),
+        Kind::RequiredParagraph { .. } if field == Field::Body => {
+            super::required::required_hits(text, facts)
+        }
         Kind::SubjectFormat { prefix } if field == Field::Subject && facts.csmt => {
             subject_format_hits(prefix, text, facts)
         }
@@ -380,156 +383,6 @@ fn guidance_hits(rules: &RuleSet, text: &FieldText) -> Vec<Hit> {
     hits
 }
 
-/// Longest value allowed between two pieces of mandated wording, in bytes.
-const MAX_VALUE: usize = 200;
-
-/// Where `text` holds the pieces in order, each gap between them a value on the same line.
-pub fn find_mandated(text: &str, pieces: &[String]) -> Option<(usize, usize)> {
-    let first = pieces.iter().position(|piece| !piece.is_empty())?;
-    let anchor = &pieces[first];
-    let mut from = 0;
-    while let Some(found) = text[from..].find(anchor.as_str()) {
-        let start = from + found;
-        let mut position = start + anchor.len();
-        let mut matched = true;
-        for piece in &pieces[first + 1..] {
-            if piece.is_empty() {
-                // A value ends the wording: it runs to the end of the line.
-                position += text[position..].find('\n').unwrap_or(text.len() - position);
-                continue;
-            }
-            let mut window_end = (position + MAX_VALUE + piece.len()).min(text.len());
-            while !text.is_char_boundary(window_end) {
-                window_end -= 1;
-            }
-            match text[position..window_end].find(piece.as_str()) {
-                Some(gap) if !text[position..position + gap].contains('\n') => {
-                    position += gap + piece.len();
-                }
-                _ => {
-                    matched = false;
-                    break;
-                }
-            }
-        }
-        if matched {
-            return Some((start, position));
-        }
-        from = start + anchor.len();
-    }
-    None
-}
-
-fn required_hits(text: &SourcedText, facts: &Facts) -> Vec<Hit> {
-    let mut hits = Vec::new();
-    for mandated in &facts.required {
-        let pieces = &mandated.pieces;
-        if pieces.iter().all(String::is_empty) || find_mandated(&text.text, pieces).is_some() {
-            continue;
-        }
-        let expected = mandated.display();
-        let name = &mandated.name;
-        // The paragraph most like the mandated one is the altered copy, if any is close.
-        let expected_words = words(&expected).len();
-        let mut best: Option<(f64, usize, usize)> = None;
-        let mut offset = 0;
-        for paragraph in text.text.split("\n\n") {
-            let length = words(paragraph).len();
-            if length <= expected_words * 4 + 20 {
-                let share = super::words::overlap(&expected, paragraph);
-                if share >= 0.5 && best.is_none_or(|(b, _, _)| share > b) {
-                    best = Some((share, offset, offset + paragraph.len()));
-                }
-            }
-            offset += paragraph.len() + 2;
-        }
-        let hit = match best {
-            Some((_, start, end)) => Hit {
-                start,
-                end,
-                message: Some(format!(
-                    "the mandated paragraph `{name}` has been altered; it must be word for word: {}",
-                    word_difference(&expected, &text.text[start..end])
-                )),
-                suggestion: Some(expected),
-            },
-            None => Hit {
-                start: 0,
-                end: 0,
-                message: Some(format!(
-                    "the mandated paragraph `{name}` is missing; the template requires it word for word"
-                )),
-                suggestion: Some(expected),
-            },
-        };
-        hits.push(hit);
-    }
-    hits
-}
-
-/// The changes from `expected` to `found`, word by word: `[-removed-]` and `{+added+}`, with
-/// the word before each change for context.
-pub fn word_difference(expected: &str, found: &str) -> String {
-    let a: Vec<&str> = expected.split_whitespace().collect();
-    let b: Vec<&str> = found.split_whitespace().collect();
-    let (n, m) = (a.len(), b.len());
-    // Longest common subsequence table; paragraphs are short (bounded by the caller).
-    let mut table = vec![vec![0u32; m + 1]; n + 1];
-    for i in (0..n).rev() {
-        for j in (0..m).rev() {
-            table[i][j] = if a[i] == b[j] {
-                table[i + 1][j + 1] + 1
-            } else {
-                table[i + 1][j].max(table[i][j + 1])
-            };
-        }
-    }
-    let (mut i, mut j) = (0, 0);
-    let mut changes: Vec<String> = Vec::new();
-    let mut removed: Vec<&str> = Vec::new();
-    let mut added: Vec<&str> = Vec::new();
-    let mut context: Option<&str> = None;
-    let mut flush = |removed: &mut Vec<&str>, added: &mut Vec<&str>, context: Option<&str>| {
-        if removed.is_empty() && added.is_empty() {
-            return;
-        }
-        let mut change = String::new();
-        if let Some(word) = context {
-            change.push_str(&format!("after “{word}”: "));
-        }
-        if !removed.is_empty() {
-            change.push_str(&format!("[-{}-]", removed.join(" ")));
-        }
-        if !added.is_empty() {
-            change.push_str(&format!("{{+{}+}}", added.join(" ")));
-        }
-        changes.push(change);
-        removed.clear();
-        added.clear();
-    };
-    while i < n || j < m {
-        if i < n && j < m && a[i] == b[j] {
-            flush(&mut removed, &mut added, context);
-            context = Some(a[i]);
-            i += 1;
-            j += 1;
-        } else if j < m && (i == n || table[i][j + 1] >= table[i + 1][j]) {
-            added.push(b[j]);
-            j += 1;
-        } else {
-            removed.push(a[i]);
-            i += 1;
-        }
-    }
-    flush(&mut removed, &mut added, context);
-    let total = changes.len();
-    let mut shown: Vec<String> = changes.into_iter().take(5).collect();
-    if total > 5 {
-        shown.push(format!("and {} more changes", total - 5));
-    }
-    shown.join("; ")
-}
-
 fn subject_format_hits(prefix: &LangText, text: &SourcedText, facts: &Facts) -> Vec<Hit> {
     let subject = text.text.trim();
     let prefix = match facts.language {
@@ -647,18 +500,6 @@ fn free_text_start_hits(text: &SourcedText, facts: &Facts) -> Vec<Hit> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn word_difference_names_each_change() {
-        let diff = word_difference(
-            "we reimburse reasonable out of pocket expenses",
-            "we repay reasonable out of pocket costs",
-        );
-        assert_eq!(
-            diff,
-            "after “we”: [-reimburse-]{+repay+}; after “pocket”: [-expenses-]{+costs+}"
-        );
-    }
 
     #[test]
     fn whole_words_only() {

@@ -1,8 +1,11 @@
 //! Lint: the house-style rules of the guidance, run on a composed document or on any text.
 //! Findings, never silent fixes; every finding says which rule, where, and what to write instead.
 //!
-//! - [`rules`]: rule files (`rules/ID.yaml`) read and validated into rules.
-//! - [`kinds`]: how each kind of rule matches, on text that knows the source of every byte.
+//! - [`rules`]: rule files (`rules/ID.yaml`) read and validated into rules; [`patterns`]
+//!   compiles their regular expressions and word lists.
+//! - [`ruleset`]: the loaded rules with the indexes they read at run time.
+//! - [`kinds`]: how each kind of rule matches, on text that knows the source of every byte;
+//!   [`required`] holds the mandated-wording kind and its word-by-word difference.
 //! - [`similar`] and [`guidance`]: indexes of approved phrases and of internal guidance, for
 //!   the rules that compare free text with them.
 //! - [`examples`]: every rule's own examples, run by `comms check` and the tests.
@@ -13,7 +16,10 @@
 pub mod examples;
 pub mod guidance;
 pub mod kinds;
+pub mod patterns;
+pub mod required;
 pub mod rules;
+pub mod ruleset;
 pub mod similar;
 mod words;
 
@@ -25,7 +31,10 @@ use crate::document::{BlockRole, Document, Source, SourceKind, SourcedText};
 use crate::library::templates::HouseFormat;
 use crate::library::{Library, Phrase, Segment};
 use crate::request::Language;
-pub use rules::{Rule, RuleSet};
+pub use required::Mandated;
+use required::{mandated_by_rule, mandated_for};
+pub use rules::Rule;
+pub use ruleset::RuleSet;
 
 /// How serious a finding is. Error-level findings stop a message being sent.
 #[derive(
@@ -109,63 +118,6 @@ pub struct Facts {
     pub first_block: Option<Range<usize>>,
 }
 
-/// Mandated wording: literal pieces, word for word, with a value (a name, a time of day)
-/// between each two pieces. Written in a rule file as text with `{placeholder}` markers.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Mandated {
-    pub name: String,
-    pub pieces: Vec<String>,
-}
-
-impl Mandated {
-    /// Splits text with `{...}` markers into pieces.
-    pub fn from_marked_text(name: &str, text: &str) -> Mandated {
-        let mut pieces = vec![String::new()];
-        let mut rest = text;
-        while let Some(open) = rest.find('{') {
-            let Some(close) = rest[open..].find('}') else {
-                break;
-            };
-            if let Some(last) = pieces.last_mut() {
-                last.push_str(&rest[..open]);
-            }
-            pieces.push(String::new());
-            rest = &rest[open + close + 1..];
-        }
-        if let Some(last) = pieces.last_mut() {
-            last.push_str(rest);
-        }
-        Mandated {
-            name: name.to_string(),
-            pieces,
-        }
-    }
-
-    /// The pieces of a phrase's text, its placeholders as the values between them.
-    pub fn from_phrase(name: &str, text: &crate::library::PhraseText) -> Mandated {
-        let mut pieces = vec![String::new()];
-        for segment in &text.segments {
-            match segment {
-                Segment::Text(text) => {
-                    if let Some(last) = pieces.last_mut() {
-                        last.push_str(text);
-                    }
-                }
-                Segment::Placeholder(_) => pieces.push(String::new()),
-            }
-        }
-        Mandated {
-            name: name.to_string(),
-            pieces,
-        }
-    }
-
-    /// The wording as staff read it, `{…}` where a value goes.
-    pub fn display(&self) -> String {
-        self.pieces.join("{…}")
-    }
-}
-
 /// A match before it is located: a byte range in the field's text and what to say about it.
 #[derive(Debug, Clone)]
 pub struct Hit {
@@ -243,36 +195,6 @@ pub fn lint_phrase(
             .collect();
     }
     lint_fields(&library.rules, &sourced, None, &facts)
-}
-
-/// The rule file's mandated paragraph that a required phrase stands for: the one whose words
-/// the phrase's English wording holds most of (at least half), in the phrase's language when
-/// the rule gives it.
-fn mandated_by_rule(rules: &RuleSet, phrase: &Phrase, language: Language) -> Option<Mandated> {
-    let paragraphs = rules.rules.iter().find_map(|rule| match &rule.kind {
-        rules::Kind::RequiredParagraph { paragraphs } => Some(paragraphs),
-        _ => None,
-    })?;
-    let (_, name, text) = paragraphs
-        .iter()
-        .map(|(name, text)| (words::overlap(&text.en, &phrase.en.raw), name, text))
-        .filter(|(overlap, _, _)| *overlap >= 0.5)
-        .max_by(|a, b| a.0.total_cmp(&b.0))?;
-    let wording = match language {
-        Language::En => &text.en,
-        Language::Cy => text.cy.as_ref()?,
-    };
-    Some(Mandated::from_marked_text(name, wording))
-}
-
-/// What a message must hold for a required phrase: the rule file's wording when it has the
-/// paragraph, else the phrase's own.
-fn mandated_for(rules: &RuleSet, phrase: &Phrase, language: Language) -> Option<Mandated> {
-    mandated_by_rule(rules, phrase, language).or_else(|| {
-        phrase
-            .text(language)
-            .map(|text| Mandated::from_phrase(&phrase.id, text))
-    })
 }
 
 fn document_facts(library: &Library, document: &Document, body: &str) -> Facts {

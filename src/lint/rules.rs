@@ -8,15 +8,14 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasick, MatchKind};
 use regex::Regex;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
 use super::Severity;
 use super::examples::ExampleSpec;
-use super::guidance::GuidanceCorpus;
-use super::similar::PhraseIndex;
+use super::patterns::{compile_pattern, literal_matcher};
 use crate::library::error::{LibraryError, yaml_error};
 
 /// Every rule kind implemented in Rust, with what it does, for error messages and the README.
@@ -210,44 +209,6 @@ pub struct Tokens {
     pub case_sensitive: bool,
 }
 
-/// The tokens of every rule in two automata (ASCII case ignored, and case kept), so that a
-/// text is scanned once for all the word lists; each match knows its rule and token.
-#[derive(Debug, Clone, Default)]
-pub struct TokenIndex {
-    pub automata: Vec<(AhoCorasick, Vec<(usize, usize)>)>,
-}
-
-impl TokenIndex {
-    fn build(rules: &[Rule]) -> TokenIndex {
-        let mut automata = Vec::new();
-        for case_sensitive in [false, true] {
-            let mut words = Vec::new();
-            let mut owners = Vec::new();
-            for (rule_index, rule) in rules.iter().enumerate() {
-                if let Kind::Existence(Existence {
-                    tokens: Some(tokens),
-                    ..
-                }) = &rule.kind
-                    && tokens.case_sensitive == case_sensitive
-                {
-                    for (token_index, word) in tokens.words.iter().enumerate() {
-                        words.push(word.clone());
-                        owners.push((rule_index, token_index));
-                    }
-                }
-            }
-            if words.is_empty() {
-                continue;
-            }
-            // The words were each built into a matcher when their rule loaded.
-            if let Ok(matcher) = literal_matcher(&words, case_sensitive, MatchKind::Standard) {
-                automata.push((matcher, owners));
-            }
-        }
-        TokenIndex { automata }
-    }
-}
-
 #[derive(Debug, Clone)]
 pub struct Pattern {
     pub regex: Regex,
@@ -262,82 +223,6 @@ pub struct Capitals {
     pub allow: std::collections::HashSet<String>,
     /// Placeholder names whose values are exempt whatever they hold (`staff.initials`).
     pub exempt_placeholders: Vec<String>,
-}
-
-/// The loaded rules of a library, with what they need at run time.
-#[derive(Debug, Clone, Default)]
-pub struct RuleSet {
-    pub rules: Vec<Rule>,
-    /// Approved phrases indexed for `similar-phrase`, built when the library loads.
-    pub phrase_index: PhraseIndex,
-    /// Internal guidance for `guidance-copy`; none unless given at run time (`--guidance`).
-    pub guidance: Option<GuidanceCorpus>,
-    /// Every rule's tokens, built from `rules` by [`RuleSet::from_parts`].
-    token_index: TokenIndex,
-}
-
-impl RuleSet {
-    /// The rules of a library, with its phrases indexed (both languages, literal text only).
-    pub fn new(rules: Vec<Rule>, phrases: &BTreeMap<String, crate::library::Phrase>) -> RuleSet {
-        let texts: Vec<(&str, String)> = phrases
-            .values()
-            .flat_map(|phrase| {
-                std::iter::once(&phrase.en)
-                    .chain(phrase.cy.as_ref())
-                    .map(move |text| (phrase.id.as_str(), literal_text(text)))
-            })
-            .collect();
-        let phrase_index = PhraseIndex::build(texts.iter().map(|(id, t)| (*id, t.as_str())));
-        RuleSet::from_parts(rules, phrase_index, None)
-    }
-
-    /// A rule set from its parts, with the tokens of its rules indexed.
-    pub fn from_parts(
-        rules: Vec<Rule>,
-        phrase_index: PhraseIndex,
-        guidance: Option<GuidanceCorpus>,
-    ) -> RuleSet {
-        let token_index = TokenIndex::build(&rules);
-        RuleSet {
-            rules,
-            phrase_index,
-            guidance,
-            token_index,
-        }
-    }
-
-    pub fn token_index(&self) -> &TokenIndex {
-        &self.token_index
-    }
-
-    /// Attaches the internal guidance (each document's text) for `guidance-copy`.
-    pub fn attach_guidance<'a>(&mut self, texts: impl IntoIterator<Item = &'a str>) {
-        let min_words = self
-            .rules
-            .iter()
-            .find_map(|rule| match rule.kind {
-                Kind::GuidanceCopy { min_words } => Some(min_words),
-                _ => None,
-            })
-            .unwrap_or(8);
-        self.guidance = Some(GuidanceCorpus::build(min_words, texts));
-    }
-
-    pub fn get(&self, id: &str) -> Option<&Rule> {
-        self.rules.iter().find(|rule| rule.id == id)
-    }
-}
-
-/// A phrase's literal wording, placeholders left out.
-fn literal_text(text: &crate::library::PhraseText) -> String {
-    text.segments
-        .iter()
-        .filter_map(|segment| match segment {
-            crate::library::Segment::Text(text) => Some(text.as_str()),
-            crate::library::Segment::Placeholder(_) => None,
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// Reads one rule file. Returns the rule, or pushes every problem into `errors`.
@@ -629,21 +514,6 @@ fn positive(
     value
 }
 
-/// Literal words, matched without regard to ASCII case unless the rule says otherwise.
-/// Every match is reported (overlapping), so each rule can take its own longest.
-pub fn literal_matcher(
-    words: &[String],
-    case_sensitive: bool,
-    kind: MatchKind,
-) -> Result<AhoCorasick, String> {
-    AhoCorasickBuilder::new()
-        .ascii_case_insensitive(!case_sensitive)
-        .match_kind(kind)
-        .kind(Some(AhoCorasickKind::DFA))
-        .build(words)
-        .map_err(|err| err.to_string())
-}
-
 fn build_tokens(
     file: &Path,
     line: u64,
@@ -710,89 +580,4 @@ fn build_patterns(
         }
     }
     patterns
-}
-
-/// Compiles a rule pattern with the linear-time `regex` crate, explaining what it refuses.
-pub fn compile_pattern(pattern: &str, case_sensitive: bool) -> Result<Regex, String> {
-    if pattern.is_empty() {
-        return Err("it is empty".into());
-    }
-    let regex = regex::RegexBuilder::new(&ascii_word_boundaries(pattern))
-        .case_insensitive(!case_sensitive)
-        .size_limit(1 << 22)
-        .build()
-        .map_err(|err| match err {
-            regex::Error::Syntax(text) if text.contains("look-around") => {
-                "it uses look-around ((?=, (?!, (?<=, (?<!), which cannot run in linear time; match the text itself and list approved wording under `exceptions:`".to_string()
-            }
-            regex::Error::Syntax(text) if text.contains("backreference") => {
-                "it uses a back-reference (\\1), which cannot run in linear time".to_string()
-            }
-            regex::Error::Syntax(text) => {
-                let last = text.lines().rev().find(|l| l.starts_with("error:")).unwrap_or("");
-                format!("not a valid regular expression ({})", last.trim_start_matches("error: "))
-            }
-            regex::Error::CompiledTooBig(_) => {
-                "it is too large to compile; split it into several patterns".to_string()
-            }
-            other => other.to_string(),
-        })?;
-    if regex.is_match("") {
-        return Err("it matches empty text, so it would flag every position".into());
-    }
-    Ok(regex)
-}
-
-/// Rewrites `\b` and `\B` as word boundaries on ASCII letters and digits. Unicode word
-/// boundaries make the regex engine leave its fast automaton on any non-ASCII text (Siân,
-/// curly apostrophes), and the rules' boundaries sit beside digits and English words anyway.
-fn ascii_word_boundaries(pattern: &str) -> String {
-    let mut out = String::with_capacity(pattern.len() + 16);
-    let mut chars = pattern.chars();
-    while let Some(ch) = chars.next() {
-        if ch != '\\' {
-            out.push(ch);
-            continue;
-        }
-        match chars.next() {
-            Some('b') => out.push_str("(?-u:\\b)"),
-            Some('B') => out.push_str("(?-u:\\B)"),
-            Some(other) => {
-                out.push('\\');
-                out.push(other);
-            }
-            None => out.push('\\'),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn word_boundaries_become_ascii_and_escapes_stay() {
-        assert_eq!(
-            ascii_word_boundaries(r"\bab\B\\b\d"),
-            r"(?-u:\b)ab(?-u:\B)\\b\d"
-        );
-        let regex = compile_pattern(r"\bppt\b", false).unwrap();
-        assert!(regex.is_match("Siân’s ppt."));
-        assert!(!regex.is_match("appt"));
-    }
-
-    #[test]
-    fn lookaround_and_backreferences_are_refused_with_reasons() {
-        let ahead = compile_pattern("fraud(?!ulent)", false).unwrap_err();
-        assert!(ahead.contains("look-around"), "{ahead}");
-        let back = compile_pattern(r"(\w+) \1", false).unwrap_err();
-        assert!(back.contains("back-reference"), "{back}");
-        let broken = compile_pattern("(unclosed", false).unwrap_err();
-        assert!(
-            broken.contains("not a valid regular expression"),
-            "{broken}"
-        );
-        assert!(compile_pattern("x*", false).is_err());
-    }
 }
