@@ -7,6 +7,7 @@
 pub mod check;
 mod lint;
 mod render;
+mod send;
 mod templates;
 
 use std::io::Read;
@@ -42,6 +43,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Lint any text (a file, or `-` for stdin) against the house-style rules.
     Lint(lint::LintArgs),
+    /// Compose, lint and send one email request through the configured SMTP server.
+    Send(send::SendArgs),
 }
 
 /// Exit status for success.
@@ -69,6 +72,7 @@ pub fn run() -> ExitCode {
         Command::Templates(args) => templates::run(&library_dir, args),
         Command::Check(args) => check::run(&library_dir, args),
         Command::Lint(args) => lint::run(&library_dir, args),
+        Command::Send(args) => send::run(&library_dir, args),
     };
     ExitCode::from(status)
 }

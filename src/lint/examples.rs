@@ -174,10 +174,13 @@ pub fn lint_example(
         first_block: None,
     };
     let empty = SourcedText::default();
-    Ok(match example.field.unwrap_or(Field::Body) {
-        Field::Body => lint_fields(&rules, &text, None, &facts),
-        Field::Subject => lint_fields(&rules, &empty, Some(&text), &facts),
-    })
+    match example.field.unwrap_or(Field::Body) {
+        Field::Body => Ok(lint_fields(&rules, &text, None, &facts)),
+        Field::Subject => Ok(lint_fields(&rules, &empty, Some(&text), &facts)),
+        Field::Recipient => Err(
+            "an example's `field` is `body` or `subject`; rules do not read the recipient".into(),
+        ),
+    }
 }
 
 /// Runs every example of every rule; each problem names the rule file and example.

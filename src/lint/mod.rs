@@ -65,6 +65,8 @@ pub enum Field {
     Body,
     /// The subject line.
     Subject,
+    /// The email recipient's address (line and column are 0).
+    Recipient,
 }
 
 /// One breach of the house style.
@@ -73,7 +75,8 @@ pub struct Finding {
     pub rule: String,
     pub severity: Severity,
     pub message: String,
-    /// Whether `line` and `column` point into the body or the subject.
+    /// Whether `line` and `column` point into the body or the subject (or the finding is
+    /// about the recipient's address).
     pub field: Field,
     /// 1-based line in the text the finding points into (the body, or the subject).
     pub line: usize,
