@@ -646,9 +646,7 @@ fn line_breaks_in_free_text_make_paragraphs_and_elsewhere_are_refused() {
     );
     // A line break in a name could forge an email header or a letter line.
     assert_bad_request(
-        &format!(
-            "customer: {{title: Mrs, first_name: Siân, last_name: \"Jones\\nBcc: x@example.com\"}}\nstaff: {{first_name: Sam}}\nparts: [{{template: mailbox-auto-acknowledgement}}]\n"
-        ),
+        "customer: {title: Mrs, first_name: Siân, last_name: \"Jones\\nBcc: x@example.com\"}\nstaff: {first_name: Sam}\nparts: [{template: mailbox-auto-acknowledgement}]\n",
         &["customer.last_name: holds a line break; write it on one line, as plain text"],
     );
 }
