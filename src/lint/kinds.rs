@@ -17,6 +17,8 @@ pub struct FieldText<'a> {
     free_words: std::cell::OnceCell<Vec<FreeRun>>,
     /// Token matches of every rule, by rule index: (start, end, token index).
     token_hits: std::cell::OnceCell<Vec<Vec<(usize, usize, usize)>>>,
+    /// Whether each rule's patterns can match the text at all.
+    pattern_rules: std::cell::OnceCell<Vec<bool>>,
 }
 
 /// A stretch of free text and its words (byte ranges relative to the stretch).
@@ -33,7 +35,16 @@ impl<'a> FieldText<'a> {
             text,
             free_words: std::cell::OnceCell::new(),
             token_hits: std::cell::OnceCell::new(),
+            pattern_rules: std::cell::OnceCell::new(),
         }
+    }
+
+    fn patterns_may_match(&self, rules: &RuleSet, rule: usize) -> bool {
+        self.pattern_rules
+            .get_or_init(|| rules.rules_whose_patterns_match(&self.text.text))
+            .get(rule)
+            .copied()
+            .unwrap_or(true)
     }
 
     /// Whole-word token matches of rule `rule`, from one scan of the text for all rules.
@@ -88,7 +99,9 @@ pub fn run(
     match &rule.kind {
         Kind::Existence(existence) if field_in_scope(rule.scope, field) => {
             let tokens = field_text.tokens_of(rules, index);
-            let mut hits = existence_hits(existence, tokens, &text.text);
+            let scan =
+                !existence.patterns.is_empty() && field_text.patterns_may_match(rules, index);
+            let mut hits = existence_hits(existence, tokens, scan, &text.text);
             hits.retain(|hit| in_scope(rule.scope, field, text, facts, hit.start));
             hits
         }
@@ -157,6 +170,7 @@ fn whole_word(text: &str, start: usize, end: usize) -> bool {
 fn existence_hits(
     existence: &Existence,
     token_matches: &[(usize, usize, usize)],
+    scan_patterns: bool,
     text: &str,
 ) -> Vec<Hit> {
     let mut hits = Vec::new();
@@ -179,6 +193,7 @@ fn existence_hits(
         }
     }
     match &existence.combined {
+        _ if !scan_patterns => {}
         Some(combined) => {
             let names: Vec<String> = (0..existence.patterns.len())
                 .map(|index| format!("p{index}"))

@@ -51,6 +51,17 @@ pub fn compile_pattern(pattern: &str, case_sensitive: bool) -> Result<Regex, Str
     Ok(regex)
 }
 
+/// One expression for all of a rule's patterns, its case setting written inline, for the
+/// [`regex::RegexSet`] that tells which rules can match a text at all.
+pub fn set_source(patterns: &[&str], case_sensitive: bool) -> String {
+    let alternatives: Vec<String> = patterns.iter().map(|p| format!("(?:{p})")).collect();
+    format!(
+        "{}(?:{})",
+        if case_sensitive { "" } else { "(?i)" },
+        ascii_word_boundaries(&alternatives.join("|"))
+    )
+}
+
 /// Rewrites `\b` and `\B` as word boundaries on ASCII letters and digits. Unicode word
 /// boundaries make the regex engine leave its fast automaton on any non-ASCII text (Siân,
 /// curly apostrophes), and the rules' boundaries sit beside digits and English words anyway.

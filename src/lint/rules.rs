@@ -15,7 +15,7 @@ use serde_saphyr::Spanned;
 
 use super::Severity;
 use super::examples::ExampleSpec;
-use super::patterns::{compile_pattern, literal_matcher};
+use super::patterns::{compile_pattern, literal_matcher, set_source};
 use crate::library::error::{LibraryError, yaml_error};
 
 /// Every rule kind implemented in Rust, with what it does, for error messages and the README.
@@ -197,6 +197,8 @@ pub struct Existence {
     /// All the patterns in one expression, group `pN` for pattern N, so that the text is
     /// scanned once however many patterns the rule has.
     pub combined: Option<Regex>,
+    /// All the patterns as one expression, for the rule set's pre-scan.
+    pub set_source: Option<String>,
     /// Approved wording inside which a match is not a breach ("proof of identity").
     pub exceptions: Option<AhoCorasick>,
 }
@@ -303,6 +305,15 @@ pub fn read_rule_file(file: &Path, source: &str, errors: &mut Vec<LibraryError>)
                     compile_pattern(&alternatives.join("|"), spec.case_sensitive).ok()
                 })
                 .flatten();
+            let set_source =
+                (!patterns.is_empty() && patterns.len() == spec.patterns.len()).then(|| {
+                    let raw: Vec<&str> = spec
+                        .patterns
+                        .iter()
+                        .map(|p| p.value.pattern.as_str())
+                        .collect();
+                    set_source(&raw, spec.case_sensitive)
+                });
             if tokens.is_none() && spec.patterns.is_empty() {
                 errors.push(LibraryError::at(
                     file,
@@ -320,6 +331,7 @@ pub fn read_rule_file(file: &Path, source: &str, errors: &mut Vec<LibraryError>)
                 tokens,
                 patterns,
                 combined,
+                set_source,
                 exceptions,
             })
         }

@@ -59,6 +59,9 @@ pub struct RuleSet {
     pub guidance: Option<GuidanceCorpus>,
     /// Every rule's tokens, built from `rules` by [`RuleSet::from_parts`].
     token_index: TokenIndex,
+    /// Every rule's patterns in one set, and the rule of each: one scan says which rules'
+    /// patterns can match a text, so the others are not run.
+    pattern_set: Option<(regex::RegexSet, Vec<usize>)>,
 }
 
 impl RuleSet {
@@ -83,11 +86,46 @@ impl RuleSet {
         guidance: Option<GuidanceCorpus>,
     ) -> RuleSet {
         let token_index = TokenIndex::build(&rules);
+        let (owners, sources): (Vec<usize>, Vec<&str>) = rules
+            .iter()
+            .enumerate()
+            .filter_map(|(index, rule)| match &rule.kind {
+                Kind::Existence(Existence {
+                    set_source: Some(source),
+                    ..
+                }) => Some((index, source.as_str())),
+                _ => None,
+            })
+            .unzip();
+        // Each source compiled on its own when its rule loaded; a set too large to build
+        // only means every rule's patterns are run.
+        let pattern_set = regex::RegexSetBuilder::new(&sources)
+            .size_limit(1 << 24)
+            .build()
+            .ok()
+            .map(|set| (set, owners));
         RuleSet {
             rules,
             phrase_index,
             guidance,
             token_index,
+            pattern_set,
+        }
+    }
+
+    /// For each rule, whether its patterns can match `text` (all true without a set).
+    pub fn rules_whose_patterns_match(&self, text: &str) -> Vec<bool> {
+        match &self.pattern_set {
+            Some((set, owners)) => {
+                let mut matched = vec![false; self.rules.len()];
+                for index in set.matches(text).iter() {
+                    if let Some(rule) = owners.get(index).and_then(|r| matched.get_mut(*r)) {
+                        *rule = true;
+                    }
+                }
+                matched
+            }
+            None => vec![true; self.rules.len()],
         }
     }
 
