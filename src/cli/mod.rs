@@ -6,6 +6,7 @@
 
 pub mod check;
 mod plan_calls;
+mod lint;
 mod render;
 mod send;
 mod templates;
@@ -39,10 +40,12 @@ pub enum Command {
     Render(render::RenderArgs),
     /// List the templates and their questions.
     Templates(templates::TemplatesArgs),
-    /// Validate the whole library: phrases, templates and every template case.
+    /// Validate the whole library: phrases, templates, lint rules and every template case.
     Check(check::CheckArgs),
     /// Plan calls to a customer: when to call, and the voicemail for each attempt.
     PlanCalls(plan_calls::PlanCallsArgs),
+    /// Lint any text (a file, or `-` for stdin) against the house-style rules.
+    Lint(lint::LintArgs),
     /// Compose, lint and send one email request through the configured SMTP server.
     Send(send::SendArgs),
 }
@@ -72,6 +75,7 @@ pub fn run() -> ExitCode {
         Command::Templates(args) => templates::run(&library_dir, args),
         Command::Check(args) => check::run(&library_dir, args),
         Command::PlanCalls(args) => plan_calls::run(&library_dir, args),
+        Command::Lint(args) => lint::run(&library_dir, args),
         Command::Send(args) => send::run(&library_dir, args),
     };
     ExitCode::from(status)
