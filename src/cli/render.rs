@@ -120,9 +120,9 @@ fn pdf_bytes(message: &Message, args: &RenderArgs, origin: &str) -> Result<Vec<u
         eprintln!("error: --format pdf writes a binary file; give it a name with -o FILE");
         return Err(EXIT_BAD_INPUT);
     }
-    if !(args.large_print_size.is_finite() && (14.0..=36.0).contains(&args.large_print_size)) {
+    if !(args.large_print_size.is_finite() && (14.0..=24.0).contains(&args.large_print_size)) {
         eprintln!(
-            "error: --large-print-size {} is not accepted; give a size from 14 to 36 points",
+            "error: --large-print-size {} is not accepted; give a size from 14 to 24 points",
             args.large_print_size
         );
         return Err(EXIT_BAD_INPUT);

@@ -44,7 +44,7 @@ const DATE_TOP: f32 = WINDOW_TOP + WINDOW_HEIGHT + 8.0 * MM;
 /// Top of the text on pages after the first.
 const CONTINUATION_TOP: f32 = 20.0 * MM;
 /// The body never runs below this line; the page number sits under it.
-const BODY_BOTTOM: f32 = PAGE_HEIGHT - 25.0 * MM;
+const BODY_BOTTOM: f32 = PAGE_HEIGHT - 30.0 * MM;
 const PAGE_NUMBER_BASELINE: f32 = PAGE_HEIGHT - 12.0 * MM;
 /// Line spacing as a multiple of the text size.
 const LEADING: f32 = 1.4;
