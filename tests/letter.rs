@@ -543,3 +543,43 @@ fn command_writes_a_pdf_and_refuses_other_channels() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("from 14 to 24 points"), "{stderr}");
 }
+
+#[test]
+fn every_letter_template_case_passes_the_readers_in_english_welsh_and_large_print() {
+    let library = library();
+    let cases: Vec<_> = comms::cases::case_runs(&library)
+        .into_iter()
+        .filter(|case| case.channel == Channel::Letter)
+        .collect();
+    assert!(!cases.is_empty(), "the library has letter templates");
+    for case in cases {
+        for large_print in [false, true] {
+            let mut request = case.request.clone();
+            request.large_print = large_print;
+            let name = format!("{} (large print: {large_print})", case.name());
+            let document =
+                compose(&library, &request).unwrap_or_else(|err| panic!("{name}: {err}"));
+            let bytes = letter::render(&document, &[], &LetterSettings::default())
+                .unwrap_or_else(|err| panic!("{name}: {err}"));
+            let written = write(&bytes);
+            assert_eq!(
+                run("pdftotext", &["-enc", "UTF-8"], &written.path),
+                extracted_text(&document).expect("text"),
+                "{name}"
+            );
+            let fonts = run("pdffonts", &[], &written.path);
+            assert!(
+                fonts
+                    .lines()
+                    .skip(2)
+                    .all(|row| row.contains(" yes yes yes ")),
+                "{name}: {fonts}"
+            );
+            let check = run("qpdf", &["--check"], &written.path);
+            assert!(
+                check.contains("No syntax or stream encoding errors"),
+                "{name}"
+            );
+        }
+    }
+}

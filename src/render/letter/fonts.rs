@@ -2,6 +2,9 @@
 //! asks for), regular and bold, built into the binary from `fonts/` under the SIL Open Font
 //! Licence (`fonts/OFL.txt`).
 //!
+//! Letters are set in the regular face only (the guidance forbids bold in letters); the bold
+//! face draws the DRAFT watermark, as shapes.
+//!
 //! A [`Face`] knows, for every character the font covers, its glyph and advance width, so that
 //! the layout breaks lines by measured widths and the drawing places exactly the glyphs that
 //! were measured. Loaded once per process and shared by every letter.

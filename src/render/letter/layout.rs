@@ -158,7 +158,6 @@ struct FlowLine {
 /// Lays out `document` as a letter.
 pub fn lay_out(document: &Document, settings: &LetterSettings) -> Result<Layout, LetterError> {
     let regular = face(Weight::Regular).ok_or(LetterError::Font)?;
-    let bold = face(Weight::Bold).ok_or(LetterError::Font)?;
     check_glyphs(document, regular)?;
     let size = if document.large_print {
         settings.large_print_size.max(14.0)
@@ -169,31 +168,24 @@ pub fn lay_out(document: &Document, settings: &LetterSettings) -> Result<Layout,
     let mut elements = Vec::new();
     let mut first = Page::default();
 
-    // Sender block, right-aligned at the top of the first page.
+    // Sender block, right-aligned at the top of the first page. Regular weight like all the
+    // letter's text: the guidance forbids bold in letters.
     let organisation = match language {
         Language::En => "HM Passport Office",
         Language::Cy => "Swyddfa Pasbort EF",
     };
     let sender_element = push_element(&mut elements, Element::Paragraph);
     let mut top = SENDER_TOP;
-    for (text, weight) in [
-        (organisation, Weight::Bold),
-        (document.sender.office.as_str(), Weight::Regular),
-    ] {
+    for text in [organisation, document.sender.office.as_str()] {
         if text.is_empty() {
             continue;
         }
-        let used = if weight == Weight::Bold {
-            bold
-        } else {
-            regular
-        };
         first.lines.push(Line {
             text: text.to_string(),
-            x: RIGHT - used.width(text, size),
-            baseline: baseline(top, size, used),
+            x: RIGHT - regular.width(text, size),
+            baseline: baseline(top, size, regular),
             size,
-            weight,
+            weight: Weight::Regular,
             role: LineRole::Text {
                 element: sender_element,
             },
