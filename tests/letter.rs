@@ -583,3 +583,25 @@ fn every_letter_template_case_passes_the_readers_in_english_welsh_and_large_prin
         }
     }
 }
+
+#[test]
+fn lines_never_end_in_a_hyphen_that_a_reader_would_swallow() {
+    let paragraphs: Vec<String> = (0..24)
+        .map(|n| {
+            format!(
+                "{}A self- taken photo is a well- known problem. Read https://www.gov.uk/{}{} today.",
+                "pad ".repeat(n),
+                "a".repeat(n),
+                "b-".repeat(60)
+            )
+        })
+        .collect();
+    let document = with_paragraphs(document(&request(Language::En)), &paragraphs);
+    let layout = lay_out(&document, &LetterSettings::default()).expect("layout");
+    for page in &layout.pages {
+        for line in &page.lines {
+            assert!(!line.text.ends_with('-'), "{:?}", line.text);
+        }
+    }
+    assert_extracts_exactly(&document, &LetterSettings::default());
+}

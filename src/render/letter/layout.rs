@@ -391,37 +391,45 @@ fn flow_block(
 }
 
 /// Breaks `text` into lines no wider than `width`, between words; a word wider than a whole
-/// line is broken between characters. An empty text is one empty line.
+/// line is broken between characters. A line never ends in a hyphen, because PDF readers
+/// join such a line to the next and drop the hyphen: a word ending in one stays with the
+/// word after it. An empty text is one empty line.
 pub fn wrap(text: &str, face: &Face, size: f32, width: f32) -> Vec<String> {
     let space = face.width(" ", size);
     let mut lines = Vec::new();
     let mut line = String::new();
     let mut line_width = 0.0;
-    for word in text.split(' ').filter(|word| !word.is_empty()) {
-        let word_width = face.width(word, size);
-        if !line.is_empty() && line_width + space + word_width <= width {
+    for unit in unbreakable_units(text) {
+        let unit_width = face.width(&unit, size);
+        if !line.is_empty() && line_width + space + unit_width <= width {
             line.push(' ');
-            line.push_str(word);
-            line_width += space + word_width;
+            line.push_str(&unit);
+            line_width += space + unit_width;
             continue;
         }
         if !line.is_empty() {
             lines.push(std::mem::take(&mut line));
         }
-        if word_width <= width {
-            line.push_str(word);
-            line_width = word_width;
+        if unit_width <= width {
+            line = unit;
+            line_width = unit_width;
             continue;
         }
-        // A word too long for any line: break it between characters.
+        // Too long for any line: break it between characters, never just after a hyphen.
         line_width = 0.0;
-        for character in word.chars() {
+        for character in unit.chars() {
             let mut buffer = [0u8; 4];
-            let piece = character.encode_utf8(&mut buffer);
-            let character_width = face.width(piece, size);
+            let character_width = face.width(character.encode_utf8(&mut buffer), size);
             if !line.is_empty() && line_width + character_width > width {
+                let mut carried = String::new();
+                while line.chars().count() > 1 && line.ends_with(is_hyphen) {
+                    if let Some(hyphen) = line.pop() {
+                        carried.insert(0, hyphen);
+                    }
+                }
                 lines.push(std::mem::take(&mut line));
-                line_width = 0.0;
+                line_width = face.width(&carried, size);
+                line = carried;
             }
             line.push(character);
             line_width += character_width;
@@ -431,6 +439,34 @@ pub fn wrap(text: &str, face: &Face, size: f32, width: f32) -> Vec<String> {
         lines.push(line);
     }
     lines
+}
+
+fn is_hyphen(character: char) -> bool {
+    matches!(character, '-' | '\u{2010}' | '\u{00AD}')
+}
+
+/// The words of `text`, with each word that ends in a hyphen joined (by a space) to the
+/// word after it.
+fn unbreakable_units(text: &str) -> Vec<String> {
+    let mut units = Vec::new();
+    let mut pending: Option<String> = None;
+    for word in text.split(' ').filter(|word| !word.is_empty()) {
+        let unit = match pending.take() {
+            Some(mut joined) => {
+                joined.push(' ');
+                joined.push_str(word);
+                joined
+            }
+            None => word.to_string(),
+        };
+        if unit.ends_with(is_hyphen) {
+            pending = Some(unit);
+        } else {
+            units.push(unit);
+        }
+    }
+    units.extend(pending);
+    units
 }
 
 /// The lines in the envelope window: the customer's name, then 1 to 7 address lines, each
