@@ -439,6 +439,21 @@ fn a_body_longer_than_ten_pages_is_refused() {
     let err = letter::render(&document, &[], &LetterSettings::default()).expect_err("refused");
     assert_eq!(err, LetterError::TooLong { max_pages: 10 });
     assert!(err.to_string().contains("longer than 10 pages"), "{err}");
+
+    // Up to ten pages is fine: the longest accepted letter has exactly ten.
+    let base = self::document(&request(Language::En));
+    let mut longest = 0;
+    for count in (100..400).step_by(4) {
+        let document = with_paragraphs(base.clone(), &paragraphs[..count]);
+        match lay_out(&document, &LetterSettings::default()) {
+            Ok(layout) => longest = layout.pages.len(),
+            Err(err) => {
+                assert_eq!(err, LetterError::TooLong { max_pages: 10 });
+                break;
+            }
+        }
+    }
+    assert_eq!(longest, 10);
 }
 
 fn error_finding() -> Finding {

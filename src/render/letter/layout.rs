@@ -224,19 +224,21 @@ pub fn lay_out(document: &Document, settings: &LetterSettings) -> Result<Layout,
             Language::Cy => format!("Ein cyfeirnod: {reference}"),
         });
     }
-    for text in heading {
+    for paragraph in heading {
         let element = push_element(&mut elements, Element::Paragraph);
-        first.lines.push(Line {
-            x: LEFT,
-            baseline: baseline(top, size, regular),
-            size,
-            weight: Weight::Regular,
-            role: LineRole::Text { element },
-            stretch_to: None,
-            region: Region::Main,
-            text,
-        });
-        top += size * LEADING;
+        for text in wrap(&paragraph, regular, size, RIGHT - LEFT) {
+            first.lines.push(Line {
+                x: LEFT,
+                baseline: baseline(top, size, regular),
+                size,
+                weight: Weight::Regular,
+                role: LineRole::Text { element },
+                stretch_to: None,
+                region: Region::Main,
+                text,
+            });
+            top += size * LEADING;
+        }
     }
     top += size * PARAGRAPH_GAP;
 
@@ -249,7 +251,8 @@ pub fn lay_out(document: &Document, settings: &LetterSettings) -> Result<Layout,
         .map(|block| flow_block(block, regular, size, width, &mut elements, &mut list_count))
         .collect();
 
-    let mut pages = vec![first];
+    let mut pages = Vec::new();
+    let mut page = first;
     let line_height = size * LEADING;
     for (index, flow) in flows.iter().enumerate() {
         if index > 0 {
@@ -261,21 +264,14 @@ pub fn lay_out(document: &Document, settings: &LetterSettings) -> Result<Layout,
             .filter(|line| !line.same_baseline_as_next)
             .count() as f32
             * line_height;
-        if flow.keep_together && top + height > BODY_BOTTOM && height <= BODY_BOTTOM {
-            pages.push(Page::default());
-            top = CONTINUATION_TOP;
+        let fits_a_page = CONTINUATION_TOP + height <= BODY_BOTTOM;
+        if flow.keep_together && top + height > BODY_BOTTOM && fits_a_page {
+            start_page(&mut pages, &mut page, &mut top)?;
         }
         for line in &flow.lines {
             if top + line_height > BODY_BOTTOM {
-                if pages.len() >= MAX_PAGES {
-                    return Err(LetterError::TooLong {
-                        max_pages: MAX_PAGES,
-                    });
-                }
-                pages.push(Page::default());
-                top = CONTINUATION_TOP;
+                start_page(&mut pages, &mut page, &mut top)?;
             }
-            let page = pages.last_mut().ok_or(LetterError::Font)?;
             page.lines.push(Line {
                 text: line.text.clone(),
                 x: LEFT + line.indent,
@@ -294,6 +290,7 @@ pub fn lay_out(document: &Document, settings: &LetterSettings) -> Result<Layout,
             }
         }
     }
+    pages.push(page);
 
     let total = pages.len();
     for (index, page) in pages.iter_mut().enumerate() {
@@ -301,7 +298,7 @@ pub fn lay_out(document: &Document, settings: &LetterSettings) -> Result<Layout,
             Language::En => format!("Page {} of {total}", index + 1),
             Language::Cy => format!("Tudalen {} o {total}", index + 1),
         };
-        let number_size = size.min(12.0);
+        let number_size = size;
         page.lines.push(Line {
             x: RIGHT - regular.width(&text, number_size),
             baseline: PAGE_NUMBER_BASELINE,
@@ -319,6 +316,18 @@ pub fn lay_out(document: &Document, settings: &LetterSettings) -> Result<Layout,
         language,
         draft: document.draft,
     })
+}
+
+/// Ends the current page and starts the next, unless the letter already has the most pages.
+fn start_page(pages: &mut Vec<Page>, page: &mut Page, top: &mut f32) -> Result<(), LetterError> {
+    if pages.len() + 1 >= MAX_PAGES {
+        return Err(LetterError::TooLong {
+            max_pages: MAX_PAGES,
+        });
+    }
+    pages.push(std::mem::take(page));
+    *top = CONTINUATION_TOP;
+    Ok(())
 }
 
 fn push_element(elements: &mut Vec<Element>, element: Element) -> usize {
@@ -596,4 +605,50 @@ pub fn text_of(layout: &Layout) -> String {
         out.push_str("\n\n\u{c}");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn regular() -> &'static Face {
+        face(Weight::Regular).expect("the built-in font loads")
+    }
+
+    #[test]
+    fn wrapped_lines_fit_the_width_and_keep_every_word_in_order() {
+        let text = "We need a new photo of you because the photo you sent does not meet the rules for passport photos, and we cannot continue until it arrives.";
+        for width in [120.0, 200.0, 467.0] {
+            let lines = wrap(text, regular(), 12.0, width);
+            assert!(lines.len() > 1 || width > 400.0);
+            for line in &lines {
+                assert!(
+                    regular().width(line, 12.0) <= width,
+                    "{line:?} wider than {width}"
+                );
+            }
+            assert_eq!(lines.join(" "), text);
+        }
+    }
+
+    #[test]
+    fn a_word_wider_than_the_line_breaks_between_characters() {
+        let word = "https://www.gov.uk/".to_string() + &"x".repeat(80);
+        let lines = wrap(&word, regular(), 12.0, 100.0);
+        assert!(lines.len() > 3);
+        assert_eq!(lines.concat(), word);
+        assert!(
+            lines
+                .iter()
+                .all(|line| regular().width(line, 12.0) <= 100.0)
+        );
+    }
+
+    #[test]
+    fn measured_widths_follow_the_font() {
+        // Liberation Sans, like Arial: "i" is narrower than "m", and widths scale with size.
+        assert!(regular().width("iiii", 12.0) < regular().width("mmmm", 12.0));
+        let at_12 = regular().width("Passport", 12.0);
+        assert!((regular().width("Passport", 24.0) - 2.0 * at_12).abs() < 0.01);
+    }
 }
