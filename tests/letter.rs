@@ -167,7 +167,7 @@ fn welsh_letter_extracts_accented_letters_and_welsh_page_numbers() {
     let accents =
         "Cysylltwch â ni. Mae’r tân yn y tŷ: gwên, sîr, côr, ûn, dŵr, Âr, Êr, Îs, Ôl, Ûn, Ŵyr, Ŷd."
             .to_string();
-    let document = with_paragraphs(document(&request), &[accents.clone()]);
+    let document = with_paragraphs(document(&request), std::slice::from_ref(&accents));
     assert_extracts_exactly(&document, &LetterSettings::default());
     let text = pdftotext(&pdf(&document));
     assert!(text.contains(&accents), "{text}");
@@ -619,4 +619,35 @@ fn lines_never_end_in_a_hyphen_that_a_reader_would_swallow() {
         }
     }
     assert_extracts_exactly(&document, &LetterSettings::default());
+}
+
+#[test]
+fn check_reports_a_phrase_the_letter_font_cannot_print() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for folder in ["phrases", "templates"] {
+        std::fs::create_dir(dir.path().join(folder)).expect("folder");
+        for entry in std::fs::read_dir(root.join(folder)).expect("library folder") {
+            let entry = entry.expect("entry");
+            let text = std::fs::read_to_string(entry.path()).expect("library file");
+            let text = if entry.file_name() == "photos.yaml" {
+                text.replacen("We need a new photo", "We need a new 中 photo", 1)
+            } else {
+                text
+            };
+            std::fs::write(dir.path().join(folder).join(entry.file_name()), text).expect("copy");
+        }
+    }
+    let library = Library::load(dir.path()).expect("the changed library loads");
+    let report = comms::cli::check::check_library(&library);
+    assert!(
+        report
+            .errors
+            .iter()
+            .any(|error| error.contains("cannot be printed")
+                && error.contains("U+4E2D")
+                && error.contains("phrase `photo.intro`")),
+        "{:#?}",
+        report.errors
+    );
 }
