@@ -6,6 +6,7 @@
 
 pub mod check;
 mod render;
+mod send;
 mod templates;
 
 use std::io::Read;
@@ -39,6 +40,8 @@ pub enum Command {
     Templates(templates::TemplatesArgs),
     /// Validate the whole library: phrases, templates and every template case.
     Check(check::CheckArgs),
+    /// Compose, lint and send one email request through the configured SMTP server.
+    Send(send::SendArgs),
 }
 
 /// Exit status for success.
@@ -65,6 +68,7 @@ pub fn run() -> ExitCode {
         Command::Render(args) => render::run(&library_dir, args),
         Command::Templates(args) => templates::run(&library_dir, args),
         Command::Check(args) => check::run(&library_dir, args),
+        Command::Send(args) => send::run(&library_dir, args),
     };
     ExitCode::from(status)
 }

@@ -5,7 +5,10 @@ use std::path::{Path, PathBuf};
 use clap::{Args, ValueEnum};
 
 use super::{EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, load_library, read_input, write_output};
+use chrono::Utc;
+
 use crate::message::{Message, MessageError, build_message};
+use crate::render::email;
 use crate::render::letter::{self, LetterError, LetterSettings};
 use crate::request::parse_request;
 
@@ -19,6 +22,10 @@ pub struct RenderArgs {
     /// Write to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Sending configuration whose `email` section sets the sender addresses of `--format
+    /// eml` (defaults to $COMMS_SEND_CONFIG, then the guidance's addresses).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// Text size in points for large-print letters (`large_print: true`); at least 14.
     #[arg(long, value_name = "PT", default_value_t = 14.0)]
     pub large_print_size: f32,
@@ -30,6 +37,10 @@ pub enum Format {
     Text,
     /// `{subject, text, html, findings}`.
     Json,
+    /// The HTML body of an email.
+    Html,
+    /// The complete email as a MIME message (`.eml`), byte-identical for the same request.
+    Eml,
     /// The letter as a PDF file (needs `channel: letter` and `-o FILE`).
     Pdf,
 }
@@ -83,6 +94,32 @@ pub fn run(library_dir: &Path, args: RenderArgs) -> u8 {
             json.push('\n');
             json.into_bytes()
         }
+        Format::Html => match &message.html {
+            Some(html) => html.clone().into_bytes(),
+            None => {
+                eprintln!(
+                    "error: {origin}: --format html is for email; this request is for the {} channel",
+                    message.document.channel
+                );
+                return EXIT_BAD_INPUT;
+            }
+        },
+        Format::Eml => {
+            let settings = match super::send::load_config(args.config.as_deref()) {
+                Ok(config) => config.map(|config| config.email).unwrap_or_default(),
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    return EXIT_BAD_INPUT;
+                }
+            };
+            match email::render(&library, &message.document, &settings, Utc::now()) {
+                Ok(email) => email.mime,
+                Err(err) => {
+                    eprintln!("error: {origin}: {err}");
+                    return EXIT_BAD_INPUT;
+                }
+            }
+        }
         Format::Pdf => match pdf_bytes(&message, &args, origin) {
             Ok(bytes) => bytes,
             Err(status) => return status,
@@ -92,7 +129,17 @@ pub fn run(library_dir: &Path, args: RenderArgs) -> u8 {
         eprintln!("error: {message}");
         return EXIT_BAD_INPUT;
     }
-    for finding in &message.findings {
+    print_findings(&message.findings);
+    if crate::lint::has_errors(&message.findings) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
+
+/// Prints findings to standard error, one a line.
+pub(super) fn print_findings(findings: &[crate::lint::Finding]) {
+    for finding in findings {
         eprintln!(
             "{}: {}:{}: {} [{}]",
             match finding.severity {
@@ -105,11 +152,6 @@ pub fn run(library_dir: &Path, args: RenderArgs) -> u8 {
             finding.message,
             finding.rule
         );
-    }
-    if crate::lint::has_errors(&message.findings) {
-        EXIT_FINDINGS
-    } else {
-        EXIT_OK
     }
 }
 
