@@ -109,6 +109,16 @@ pub fn check_library(library: &Library) -> CheckReport {
                         finding.text
                     ));
                 }
+                if document.channel == crate::request::Channel::Letter
+                    && let Err(err) = crate::render::letter::extracted_text(document)
+                {
+                    report.errors.push(format!(
+                        "{}: case `{}` ({}): the letter cannot be printed: {err}",
+                        run.template.spec_file.display(),
+                        run.case.name,
+                        run.name(),
+                    ));
+                }
             }
             Err(MessageError::Compose(err)) => {
                 let line = run
