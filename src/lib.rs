@@ -7,7 +7,8 @@
 //!   text remembering where it came from.
 //! - [`lint`]: house-style rules run on the document; findings, never silent fixes.
 //! - [`render`]: one backend per channel, each a pure function of the document.
-//! - [`cli`]: the `comms` command line, the only place with input and output.
+//! - [`cli`]: the `comms` command line, and [`server`]: the staff web page and JSON API;
+//!   the only places with input and output.
 
 pub mod cases;
 pub mod cli;
@@ -18,3 +19,4 @@ pub mod lint;
 pub mod message;
 pub mod render;
 pub mod request;
+pub mod server;

@@ -6,7 +6,8 @@
 
 pub mod check;
 mod render;
-mod templates;
+mod serve;
+pub mod templates;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -39,6 +40,8 @@ pub enum Command {
     Templates(templates::TemplatesArgs),
     /// Validate the whole library: phrases, templates and every template case.
     Check(check::CheckArgs),
+    /// Serve the staff web page and the JSON API.
+    Serve(serve::ServeArgs),
 }
 
 /// Exit status for success.
@@ -65,6 +68,7 @@ pub fn run() -> ExitCode {
         Command::Render(args) => render::run(&library_dir, args),
         Command::Templates(args) => templates::run(&library_dir, args),
         Command::Check(args) => check::run(&library_dir, args),
+        Command::Serve(args) => serve::run(&library_dir, args),
     };
     ExitCode::from(status)
 }
