@@ -45,7 +45,7 @@ pub fn run(library_dir: &Path, args: ServeArgs) -> u8 {
         }
     };
     let protected = token.is_some();
-    let state = AppState { library, token };
+    let state = AppState::new(library, token);
     let result = runtime.block_on(bind_and_serve(args.addr, state, |addr| {
         eprintln!(
             "comms: serving the staff page at http://{addr}/ and the API at http://{addr}/api/{}",

@@ -68,11 +68,7 @@ const BAD_JSON: Reply = reply(
     "Error",
 );
 const TOO_LARGE: Reply = reply(413, "The body is larger than 256 KB", "Error");
-const WRONG_TYPE: Reply = reply(
-    415,
-    "The body is not sent as application/json",
-    "Error",
-);
+const WRONG_TYPE: Reply = reply(415, "The body is not sent as application/json", "Error");
 const UNAUTHORISED: Reply = reply(
     401,
     "COMMS_API_TOKEN is set and the request has no valid bearer token or login cookie",
@@ -106,7 +102,10 @@ pub const ROUTES: &[ApiRoute] = &[
         method: Method::Get,
         operation_id: "getTemplate",
         summary: "One template and its questions",
-        parameter: Some(("id", "The template id: lower-case letters, digits and hyphens")),
+        parameter: Some((
+            "id",
+            "The template id: lower-case letters, digits and hyphens",
+        )),
         body: None,
         replies: &[
             reply(200, "The template", "Template"),
@@ -250,7 +249,10 @@ pub fn content_type_is(headers: &HeaderMap, essence: &str) -> bool {
 
 /// Reads a JSON body: 415 unless sent as JSON, 413 when too large, 400 naming the line,
 /// column and field when it is not JSON of the right shape.
-pub async fn read_json<T: DeserializeOwned>(headers: &HeaderMap, body: Body) -> Result<T, ApiError> {
+pub async fn read_json<T: DeserializeOwned>(
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<T, ApiError> {
     if !content_type_is(headers, "application/json") {
         return Err(ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -264,7 +266,9 @@ pub async fn read_json<T: DeserializeOwned>(headers: &HeaderMap, body: Body) -> 
         let inner = err.into_inner();
         let text = inner.to_string();
         // serde_json ends its message with the position, which we give first.
-        let text = text.rsplit_once(" at line ").map_or(text.as_str(), |(m, _)| m);
+        let text = text
+            .rsplit_once(" at line ")
+            .map_or(text.as_str(), |(m, _)| m);
         let err = ApiError::bad_request(format!(
             "the body is not a valid request: line {}, column {}: {text}",
             inner.line(),

@@ -78,15 +78,11 @@ pub async fn require_token(State(state): State<Shared>, request: Request, next: 
         return next.run(request).await;
     }
     if wants_html(request.headers()) {
-        let mut response = (
-            StatusCode::UNAUTHORIZED,
-            Html(page::login_page(false)),
-        )
-            .into_response();
-        response.headers_mut().insert(
-            header::WWW_AUTHENTICATE,
-            HeaderValue::from_static("Bearer"),
-        );
+        let mut response =
+            (StatusCode::UNAUTHORIZED, Html(page::login_page(false))).into_response();
+        response
+            .headers_mut()
+            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         return response;
     }
     let mut response = ApiError::new(
@@ -128,7 +124,10 @@ pub async fn login(State(state): State<Shared>, headers: HeaderMap, body: Body) 
     if !same_secret(token.trim().as_bytes(), expected.as_bytes()) {
         return (StatusCode::UNAUTHORIZED, Html(page::login_page(true))).into_response();
     }
-    let cookie = format!("{COOKIE}={}; HttpOnly; SameSite=Strict; Path=/", token.trim());
+    let cookie = format!(
+        "{COOKIE}={}; HttpOnly; SameSite=Strict; Path=/",
+        token.trim()
+    );
     let mut response = Redirect::to("/").into_response();
     match HeaderValue::from_str(&cookie) {
         Ok(value) => {

@@ -132,9 +132,9 @@ impl FormState {
                 for question in &template.spec.questions {
                     let values = self.values(&template.id, &question.id);
                     let answer = match question.kind {
-                        QuestionKind::Checkboxes if !values.is_empty() => Some(Answer::Many(
-                            values.iter().map(|v| v.to_string()).collect(),
-                        )),
+                        QuestionKind::Checkboxes if !values.is_empty() => {
+                            Some(Answer::Many(values.iter().map(|v| v.to_string()).collect()))
+                        }
                         QuestionKind::Checkboxes => None,
                         _ => values.first().map(|v| Answer::One(v.trim().to_string())),
                     };

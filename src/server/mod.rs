@@ -22,7 +22,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::extract::{MatchedPath, Request};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -42,6 +42,18 @@ pub struct AppState {
     pub library: Library,
     /// When set, every request must carry it (see [`auth`]).
     pub token: Option<String>,
+    /// Requests taking longer are cut with 408 ([`REQUEST_TIMEOUT`] unless a test says otherwise).
+    pub timeout: Duration,
+}
+
+impl AppState {
+    pub fn new(library: Library, token: Option<String>) -> Self {
+        AppState {
+            library,
+            token,
+            timeout: REQUEST_TIMEOUT,
+        }
+    }
 }
 
 pub type Shared = Arc<AppState>;
@@ -60,8 +72,11 @@ pub fn router(state: AppState) -> Router {
         .route("/assets/page.js", get(page::script))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(middleware::from_fn_with_state(state.clone(), auth::require_token))
-        .layer(middleware::from_fn(guard))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::require_token,
+        ))
+        .layer(middleware::from_fn_with_state(state.clone(), guard))
         .with_state(state)
 }
 
@@ -80,7 +95,7 @@ async fn method_not_allowed() -> ApiError {
 }
 
 /// Size limit, timeout and the access log, around every request.
-async fn guard(request: Request, next: Next) -> Response {
+async fn guard(State(state): State<Shared>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
     // The route pattern (`/api/templates/{id}`), never the path itself: a path can carry
@@ -99,13 +114,13 @@ async fn guard(request: Request, next: Next) -> Response {
     let response = if too_large {
         error::too_large().into_response()
     } else {
-        match tokio::time::timeout(REQUEST_TIMEOUT, next.run(request)).await {
+        match tokio::time::timeout(state.timeout, next.run(request)).await {
             Ok(response) => response,
             Err(_) => ApiError::new(
                 StatusCode::REQUEST_TIMEOUT,
                 format!(
                     "the request took longer than {} seconds and was stopped; send it again",
-                    REQUEST_TIMEOUT.as_secs()
+                    state.timeout.as_secs_f32()
                 ),
             )
             .into_response(),

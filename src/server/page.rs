@@ -207,7 +207,12 @@ pub fn render_page(library: &Library, form: &FormState) -> String {
     );
     template_chooser(&mut out, library, form);
     out.push_str("<div id=\"questions\">");
-    questions(&mut out, library, form, if show_summary { problems } else { &[] });
+    questions(
+        &mut out,
+        library,
+        form,
+        if show_summary { problems } else { &[] },
+    );
     out.push_str("</div>");
     message_settings(&mut out, form);
     out.push_str(
@@ -494,7 +499,10 @@ fn message_settings(out: &mut String, form: &FormState) {
         out,
         "Language",
         "language",
-        &[(Language::En, "en", "English"), (Language::Cy, "cy", "Welsh (Cymraeg)")],
+        &[
+            (Language::En, "en", "English"),
+            (Language::Cy, "cy", "Welsh (Cymraeg)"),
+        ],
         form.language,
     );
     radios(
@@ -527,8 +535,16 @@ fn message_settings(out: &mut String, form: &FormState) {
         ],
         form.service,
     );
-    out.push_str("<fieldset class=\"fieldset\"><legend class=\"legend legend-medium\">Customer</legend>");
-    text_input(out, "title", "Title (optional, as the customer wrote it)", &form.title, "off");
+    out.push_str(
+        "<fieldset class=\"fieldset\"><legend class=\"legend legend-medium\">Customer</legend>",
+    );
+    text_input(
+        out,
+        "title",
+        "Title (optional, as the customer wrote it)",
+        &form.title,
+        "off",
+    );
     text_input(out, "first_name", "First name", &form.first_name, "off");
     text_input(out, "last_name", "Last name", &form.last_name, "off");
     text_input(out, "email", "Email address", &form.email, "off");
@@ -538,11 +554,35 @@ fn message_settings(out: &mut String, form: &FormState) {
 <textarea class=\"textarea\" id=\"address\" name=\"address\" rows=\"4\" autocomplete=\"off\">{}</textarea></div>",
         Esc(&form.address)
     );
-    text_input(out, "reference", "Application reference", &form.reference, "off");
+    text_input(
+        out,
+        "reference",
+        "Application reference",
+        &form.reference,
+        "off",
+    );
     out.push_str("</fieldset><fieldset class=\"fieldset\"><legend class=\"legend legend-medium\">You</legend>");
-    text_input(out, "staff_first_name", "Your first name", &form.staff_first_name, "given-name");
-    text_input(out, "staff_initials", "Your initials", &form.staff_initials, "off");
-    text_input(out, "staff_office", "Your office", &form.staff_office, "off");
+    text_input(
+        out,
+        "staff_first_name",
+        "Your first name",
+        &form.staff_first_name,
+        "given-name",
+    );
+    text_input(
+        out,
+        "staff_initials",
+        "Your initials",
+        &form.staff_initials,
+        "off",
+    );
+    text_input(
+        out,
+        "staff_office",
+        "Your office",
+        &form.staff_office,
+        "off",
+    );
     out.push_str("</fieldset>");
 }
 
@@ -635,7 +675,9 @@ fn preview(out: &mut String, library: &Library, form: &FormState, outcome: &Outc
             out.push_str("<p class=\"body\">Choose one or more templates and answer their questions to see the message here.</p>");
         }
         Outcome::Problems(problems) => {
-            out.push_str("<div class=\"inset\"><h3>The message cannot be built yet</h3><ul class=\"list\">");
+            out.push_str(
+                "<div class=\"inset\"><h3>The message cannot be built yet</h3><ul class=\"list\">",
+            );
             for problem in problems {
                 let _ = write!(
                     out,
@@ -689,7 +731,11 @@ fn built_preview(out: &mut String, form: &FormState, message: &Message) {
         } else {
             ""
         },
-        if form.large_print { ", large print" } else { "" }
+        if form.large_print {
+            ", large print"
+        } else {
+            ""
+        }
     );
     if let Some(subject) = subject {
         let _ = write!(
