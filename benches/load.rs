@@ -57,7 +57,11 @@ fn rss_kb(pid: u32) -> u64 {
 
 fn http_get_len(addr: &str, path: &str) -> usize {
     let mut stream = TcpStream::connect(addr).expect("server reachable");
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
     let mut response = Vec::new();
     stream.read_to_end(&mut response).unwrap();
     let split = response
@@ -95,7 +99,8 @@ fn main() {
         .expect("comms serve starts");
     let mut log = BufReader::new(server.stderr.take().expect("piped"));
     let mut first = String::new();
-    log.read_line(&mut first).expect("server announces its address");
+    log.read_line(&mut first)
+        .expect("server announces its address");
     let addr = first
         .split("http://")
         .nth(1)
@@ -107,7 +112,10 @@ fn main() {
     let page = http_get_len(&addr, "/")
         + http_get_len(&addr, "/assets/style.css")
         + http_get_len(&addr, "/assets/page.js");
-    println!("staff page first load: {:.1} KB (target under 100 KB)", page as f64 / 1024.0);
+    println!(
+        "staff page first load: {:.1} KB (target under 100 KB)",
+        page as f64 / 1024.0
+    );
 
     let script = std::env::temp_dir().join(format!("comms-load-{pid}.lua"));
     std::fs::write(
@@ -155,7 +163,9 @@ fn main() {
         .unwrap();
     let _ = wrk.wait();
     let rss_end = rss_kb(pid);
-    let _ = Command::new("kill").args(["-TERM", &pid.to_string()]).status();
+    let _ = Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status();
     let _ = server.wait();
     let _ = std::fs::remove_file(&script);
 
@@ -174,15 +184,26 @@ fn main() {
         .into_iter()
         .flatten()
         .collect::<Vec<_>>();
-    println!("POST /api/render, three-part email ({}), {seconds} s, wrk -t2 -c64:", templates.join(" + "));
+    println!(
+        "POST /api/render, three-part email ({}), {seconds} s, wrk -t2 -c64:",
+        templates.join(" + ")
+    );
     println!(
         "  requests per second: {requests_per_second:.0} (target at least 20000) {}",
-        if requests_per_second >= 20000.0 { "ok" } else { "UNDER TARGET" }
+        if requests_per_second >= 20000.0 {
+            "ok"
+        } else {
+            "UNDER TARGET"
+        }
     );
     println!("  latency {p50}; {p99} (target p99 under 10 ms)");
     println!(
         "  errors: {}",
-        if errors.is_empty() { "none".to_string() } else { errors.join("; ") }
+        if errors.is_empty() {
+            "none".to_string()
+        } else {
+            errors.join("; ")
+        }
     );
     let max = samples.iter().copied().max().unwrap_or(rss_end);
     println!(

@@ -43,7 +43,9 @@ fn staff_page_in_chromium() {
     let mut stderr = BufReader::new(child.stderr.take().expect("stderr is piped"));
     let served = Served(child);
     let mut first = String::new();
-    stderr.read_line(&mut first).expect("the server says where it listens");
+    stderr
+        .read_line(&mut first)
+        .expect("the server says where it listens");
     let url = first
         .split("http://")
         .nth(1)
@@ -59,7 +61,8 @@ fn staff_page_in_chromium() {
     });
 
     let screenshot = root.join("target/browser/staff-page.png");
-    std::fs::create_dir_all(screenshot.parent().expect("has a parent")).expect("target is writable");
+    std::fs::create_dir_all(screenshot.parent().expect("has a parent"))
+        .expect("target is writable");
     let output = Command::new("node")
         .arg("page.test.mjs")
         .arg(&screenshot)
@@ -72,7 +75,10 @@ fn staff_page_in_chromium() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     println!("{stdout}");
-    assert!(output.status.success(), "the browser test failed:\n{stdout}\n{stderr}");
+    assert!(
+        output.status.success(),
+        "the browser test failed:\n{stdout}\n{stderr}"
+    );
     assert!(stdout.contains("checks passed"), "{stdout}");
     assert!(screenshot.is_file());
 }
