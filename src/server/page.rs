@@ -227,10 +227,10 @@ pub fn render_page(library: &Library, form: &FormState) -> String {
 
 /// The field id a problem should link to.
 fn problem_target(library: &Library, problem: &Problem) -> String {
-    if let (Some(template), Some(question)) = (&problem.template, &problem.question) {
-        if library.template(template).is_some() {
-            return field_id(template, question);
-        }
+    if let (Some(template), Some(question)) = (&problem.template, &problem.question)
+        && library.template(template).is_some()
+    {
+        return field_id(template, question);
     }
     if problem.part.is_some() {
         return "templates".into();
