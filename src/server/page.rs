@@ -218,7 +218,10 @@ pub fn render_page(library: &Library, form: &FormState) -> String {
     out.push_str(
         "<div class=\"button-group\"><button class=\"button\" type=\"submit\" name=\"action\" value=\"preview\">Preview message</button></div>",
     );
-    out.push_str("</div><div class=\"column-preview\">");
+    // Focusable because it scrolls on its own (sticky beside the form).
+    out.push_str(
+        "</div><div class=\"column-preview\" tabindex=\"0\" role=\"region\" aria-label=\"Message preview\">",
+    );
     preview(&mut out, library, form, &outcome);
     out.push_str("</div></div></form>");
     page_end(&mut out, true);
@@ -369,7 +372,11 @@ fn question_field(
     } else {
         format!(" aria-describedby=\"{}\"", Esc(&described.join(" ")))
     };
-    let optional = if question.required { "" } else { " (optional)" };
+    let optional = if question.required || question.label.contains("(optional)") {
+        ""
+    } else {
+        " (optional)"
+    };
     let hint_and_error = |out: &mut String| {
         if let Some(hint) = &question.hint {
             let _ = write!(
