@@ -228,31 +228,48 @@ pub fn render_page(library: &Library, form: &FormState) -> String {
     out
 }
 
-/// The field id a problem should link to.
-fn problem_target(library: &Library, problem: &Problem) -> String {
-    if let (Some(template), Some(question)) = (&problem.template, &problem.question)
-        && library.template(template).is_some()
+/// The form fields for request fields a problem can name: (request field, page id, label).
+const PEOPLE_FIELDS: &[(&str, &str, &str)] = &[
+    ("customer.title", "title", "Title"),
+    ("customer.first_name", "first_name", "First name"),
+    ("customer.last_name", "last_name", "Last name"),
+    ("customer.email", "email", "Email address"),
+    ("customer.address", "address", "Postal address"),
+    ("staff.first_name", "staff_first_name", "Your first name"),
+    ("staff.initials", "staff_initials", "Your initials"),
+    ("staff.office", "staff_office", "Your office"),
+    ("application.reference", "reference", "Application reference"),
+];
+
+/// Where a problem points on the page: the field id to link to, and the problem in the
+/// words of the page (template names and question labels, not ids).
+fn problem_on_page(library: &Library, problem: &Problem) -> (String, String) {
+    if let (Some(template), Some(question_id)) = (&problem.template, &problem.question)
+        && let Some(template) = library.template(template)
+        && let Some(question) = template.question(question_id)
     {
-        return field_id(template, question);
+        let text = if problem.message.starts_with("an answer is required") {
+            format!("{}: answer “{}”", template.spec.name, question.label)
+        } else {
+            format!(
+                "{}, “{}”: {}",
+                template.spec.name, question.label, problem.message
+            )
+        };
+        return (field_id(&template.id, &question.id), text);
     }
-    if problem.part.is_some() {
-        return "templates".into();
+    if let Some(template) = problem.template.as_deref().and_then(|id| library.template(id)) {
+        return (
+            "templates".into(),
+            format!("{}: {}", template.spec.name, problem.message),
+        );
     }
     let field = problem.question.as_deref().unwrap_or("");
-    let id = match field.split('[').next().unwrap_or("") {
-        "customer.title" => "title",
-        "customer.first_name" => "first_name",
-        "customer.last_name" => "last_name",
-        "customer.email" => "email",
-        "customer.address" => "address",
-        "customer.time_zone" => "templates",
-        "staff.first_name" => "staff_first_name",
-        "staff.initials" => "staff_initials",
-        "staff.office" => "staff_office",
-        "application.reference" => "reference",
-        _ => "templates",
-    };
-    id.to_string()
+    let field = field.split('[').next().unwrap_or("");
+    match PEOPLE_FIELDS.iter().find(|(name, _, _)| *name == field) {
+        Some((_, id, label)) => (id.to_string(), format!("{label}: {}", problem.message)),
+        None => ("templates".into(), problem.to_string()),
+    }
 }
 
 fn error_summary(out: &mut String, library: &Library, problems: &[Problem]) {
@@ -260,11 +277,12 @@ fn error_summary(out: &mut String, library: &Library, problems: &[Problem]) {
         "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\" id=\"error-summary\"><h2>There is a problem</h2><ul>",
     );
     for problem in problems {
+        let (target, text) = problem_on_page(library, problem);
         let _ = write!(
             out,
             "<li><a href=\"#{}\">{}</a></li>",
-            Esc(&problem_target(library, problem)),
-            Esc(&problem.to_string())
+            Esc(&target),
+            Esc(&text)
         );
     }
     out.push_str("</ul></div>");
@@ -686,11 +704,12 @@ fn preview(out: &mut String, library: &Library, form: &FormState, outcome: &Outc
                 "<div class=\"inset\"><h3>The message cannot be built yet</h3><ul class=\"list\">",
             );
             for problem in problems {
+                let (target, text) = problem_on_page(library, problem);
                 let _ = write!(
                     out,
                     "<li><a href=\"#{}\">{}</a></li>",
-                    Esc(&problem_target(library, problem)),
-                    Esc(&problem.to_string())
+                    Esc(&target),
+                    Esc(&text)
                 );
             }
             out.push_str("</ul></div>");
