@@ -831,6 +831,19 @@ mod tests {
     }
 
     #[test]
+    fn findings_are_marked_in_the_escaped_words_with_a_link() {
+        let text = "Dear <Jo>,\nPlease reply ASAP & soon.";
+        let start = text.find("ASAP").unwrap();
+        let mut out = String::new();
+        marked_text(&mut out, text, &[(start, start + 4, 1, Severity::Warning)]);
+        assert_eq!(
+            out,
+            "Dear &lt;Jo&gt;,\nPlease reply <mark class=\"mark mark-warning\">ASAP</mark>\
+<a class=\"finding-ref\" href=\"#finding-1\" aria-label=\"Warning 1\">[1]</a> &amp; soon."
+        );
+    }
+
+    #[test]
     fn script_json_cannot_close_the_script_element() {
         let json = script_json(&serde_json::json!({ "text": "</script><b>" }));
         assert!(!json.contains('<'), "{json}");
