@@ -18,10 +18,23 @@ use comms::request::{Channel, Language, Request};
 /// A three-part email built from the library's own cases: the first cases of email templates
 /// that compose together (the same template again when the library has fewer than three).
 fn three_part_email(library: &comms::library::Library) -> Request {
-    let runs: Vec<_> = case_runs(library)
+    // The guidance's own example: a new photo, documents and more information, when the
+    // library has them; then any other email templates.
+    const PREFERRED: [&str; 3] = [
+        "request-new-photo",
+        "request-documents",
+        "request-information",
+    ];
+    let mut runs: Vec<_> = case_runs(library)
         .into_iter()
         .filter(|run| run.channel == Channel::Email && run.language == Language::En)
         .collect();
+    runs.sort_by_key(|run| {
+        PREFERRED
+            .iter()
+            .position(|id| *id == run.template.id)
+            .unwrap_or(PREFERRED.len())
+    });
     let mut request = runs.first().expect("an email case").request.clone();
     request.parts.clear();
     for pass in 0..2 {

@@ -238,7 +238,11 @@ const PEOPLE_FIELDS: &[(&str, &str, &str)] = &[
     ("staff.first_name", "staff_first_name", "Your first name"),
     ("staff.initials", "staff_initials", "Your initials"),
     ("staff.office", "staff_office", "Your office"),
-    ("application.reference", "reference", "Application reference"),
+    (
+        "application.reference",
+        "reference",
+        "Application reference",
+    ),
 ];
 
 /// Where a problem points on the page: the field id to link to, and the problem in the
@@ -258,7 +262,11 @@ fn problem_on_page(library: &Library, problem: &Problem) -> (String, String) {
         };
         return (field_id(&template.id, &question.id), text);
     }
-    if let Some(template) = problem.template.as_deref().and_then(|id| library.template(id)) {
+    if let Some(template) = problem
+        .template
+        .as_deref()
+        .and_then(|id| library.template(id))
+    {
         return (
             "templates".into(),
             format!("{}: {}", template.spec.name, problem.message),
