@@ -7,6 +7,7 @@
 //!   text remembering where it came from.
 //! - [`lint`]: house-style rules run on the document; findings, never silent fixes.
 //! - [`render`]: one backend per channel, each a pure function of the document.
+//! - [`send`]: hands a built email to an SMTP server, with retries.
 //! - [`cli`]: the `comms` command line, and [`server`]: the staff web page and JSON API;
 //!   the only places with input and output.
 
@@ -19,4 +20,5 @@ pub mod lint;
 pub mod message;
 pub mod render;
 pub mod request;
+pub mod send;
 pub mod server;

@@ -6,6 +6,7 @@
 
 pub mod check;
 mod render;
+mod send;
 mod serve;
 pub mod templates;
 
@@ -40,6 +41,8 @@ pub enum Command {
     Templates(templates::TemplatesArgs),
     /// Validate the whole library: phrases, templates and every template case.
     Check(check::CheckArgs),
+    /// Compose, lint and send one email request through the configured SMTP server.
+    Send(send::SendArgs),
     /// Serve the staff web page and the JSON API.
     Serve(serve::ServeArgs),
 }
@@ -68,6 +71,7 @@ pub fn run() -> ExitCode {
         Command::Render(args) => render::run(&library_dir, args),
         Command::Templates(args) => templates::run(&library_dir, args),
         Command::Check(args) => check::run(&library_dir, args),
+        Command::Send(args) => send::run(&library_dir, args),
         Command::Serve(args) => serve::run(&library_dir, args),
     };
     ExitCode::from(status)
