@@ -760,3 +760,76 @@ fn the_binary_logs_no_personal_data_and_shuts_down_gracefully() {
         assert!(!log.contains(secret), "the log holds `{secret}`:\n{log}");
     }
 }
+
+#[test]
+fn render_gives_the_email_as_eml_when_asked() {
+    let server = Server::start(None);
+    let body = sample_request().to_string();
+    let json_type = ("Content-Type", "application/json");
+    for (path, accept) in [
+        ("/api/render?format=eml", "*/*"),
+        ("/api/render", "message/rfc822"),
+    ] {
+        let reply = request(
+            server.addr,
+            "POST",
+            path,
+            &[json_type, ("Accept", accept)],
+            body.as_bytes(),
+        );
+        assert_eq!(reply.status, 200, "{}", reply.text());
+        assert_eq!(reply.header("content-type"), Some("message/rfc822"));
+        assert!(
+            reply
+                .header("content-disposition")
+                .unwrap()
+                .starts_with("attachment")
+        );
+        let eml = reply.text();
+        assert!(eml.contains("\r\nSubject: "), "{eml}");
+        assert!(eml.contains("sian.jones@example.com"));
+    }
+    assert_error(
+        &request(
+            server.addr,
+            "POST",
+            "/api/render?format=docx",
+            &[json_type],
+            body.as_bytes(),
+        ),
+        400,
+        Some("format"),
+    );
+    let mut no_address = sample_request();
+    no_address["customer"]["email"] = Value::Null;
+    assert_error(
+        &post_json(server.addr, "/api/render?format=eml", &no_address),
+        422,
+        Some("customer.email"),
+    );
+
+    // The page's download button posts the form.
+    let form = "template=request-new-photo&answer.request-new-photo.reasons=shadows&title=Mrs\
+&first_name=Si%C3%A2n&last_name=Jones&email=sian.jones%40example.com&staff_first_name=Sam\
+&staff_initials=SB&staff_office=Durham&format=eml";
+    let form_type = ("Content-Type", "application/x-www-form-urlencoded");
+    let reply = request(
+        server.addr,
+        "POST",
+        "/download",
+        &[form_type],
+        form.as_bytes(),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    assert_eq!(reply.header("content-type"), Some("message/rfc822"));
+    let unanswered = "template=request-new-photo&first_name=A&format=eml";
+    let reply = request(
+        server.addr,
+        "POST",
+        "/download",
+        &[form_type],
+        unanswered.as_bytes(),
+    );
+    assert_eq!(reply.status, 422);
+    assert!(reply.text().contains("There is a problem"));
+}

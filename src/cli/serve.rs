@@ -44,8 +44,16 @@ pub fn run(library_dir: &Path, args: ServeArgs) -> u8 {
             return EXIT_BAD_INPUT;
         }
     };
+    let settings = match super::send::load_config(None) {
+        Ok(config) => config.map(|config| config.email).unwrap_or_default(),
+        Err(message) => {
+            eprintln!("error: {message}");
+            return EXIT_BAD_INPUT;
+        }
+    };
     let protected = token.is_some();
-    let state = AppState::new(library, token);
+    let mut state = AppState::new(library, token);
+    state.email = settings;
     let result = runtime.block_on(bind_and_serve(args.addr, state, |addr| {
         eprintln!(
             "comms: serving the staff page at http://{addr}/ and the API at http://{addr}/api/{}",

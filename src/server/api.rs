@@ -3,13 +3,14 @@
 
 use axum::Json;
 use axum::body::{Body, Bytes};
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post};
 use serde::de::DeserializeOwned;
 
 use super::Shared;
+use super::download::{self, Format, wanted_format};
 use super::error::{ApiError, too_large};
 use crate::cli::templates::summaries;
 use crate::message::{MessageError, build_message};
@@ -48,6 +49,8 @@ pub struct ApiRoute {
     pub summary: &'static str,
     /// A path parameter's name and description.
     pub parameter: Option<(&'static str, &'static str)>,
+    /// An optional query parameter: name, description and the values it takes.
+    pub query: Option<(&'static str, &'static str, &'static [&'static str])>,
     /// Accepted body: media type and schema name.
     pub body: Option<(&'static str, &'static str)>,
     pub replies: &'static [Reply],
@@ -83,6 +86,7 @@ pub const ROUTES: &[ApiRoute] = &[
         operation_id: "health",
         summary: "Whether the service is up, and how many templates it has loaded",
         parameter: None,
+        query: None,
         body: None,
         replies: &[reply(200, "The service is up", "Health"), UNAUTHORISED],
         handler: || get(health),
@@ -93,6 +97,7 @@ pub const ROUTES: &[ApiRoute] = &[
         operation_id: "listTemplates",
         summary: "The templates staff can pick, with their questions",
         parameter: None,
+        query: None,
         body: None,
         replies: &[reply(200, "Every template", "TemplateList"), UNAUTHORISED],
         handler: || get(list_templates),
@@ -106,6 +111,7 @@ pub const ROUTES: &[ApiRoute] = &[
             "id",
             "The template id: lower-case letters, digits and hyphens",
         )),
+        query: None,
         body: None,
         replies: &[
             reply(200, "The template", "Template"),
@@ -123,11 +129,21 @@ pub const ROUTES: &[ApiRoute] = &[
         path: "/api/render",
         method: Method::Post,
         operation_id: "render",
-        summary: "Compose, lint and render one request: the object `comms render --format json` prints",
+        summary: "Compose, lint and render one request: the object `comms render --format json` prints, or the email as .eml with `?format=eml` or `Accept: message/rfc822`",
         parameter: None,
+        query: Some((
+            "format",
+            "json (the default) or eml; `Accept: message/rfc822` asks for eml too",
+            &["json", "eml"],
+        )),
         body: Some(("application/json", "Request")),
         replies: &[
             reply(200, "The message and its lint findings", "Message"),
+            Reply {
+                status: 200,
+                description: "The email as a MIME message, when asked for `eml`",
+                body: Some(("message/rfc822", "Eml")),
+            },
             BAD_JSON,
             UNAUTHORISED,
             TOO_LARGE,
@@ -146,6 +162,7 @@ pub const ROUTES: &[ApiRoute] = &[
         operation_id: "openapi",
         summary: "This description of the API (OpenAPI 3.1)",
         parameter: None,
+        query: None,
         body: None,
         replies: &[reply(200, "The OpenAPI document", "OpenApi"), UNAUTHORISED],
         handler: || get(openapi),
@@ -209,12 +226,22 @@ async fn get_template(State(state): State<Shared>, Path(id): Path<String>) -> Re
     }
 }
 
-async fn render(State(state): State<Shared>, headers: HeaderMap, body: Body) -> Response {
+async fn render(
+    State(state): State<Shared>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let format = match wanted_format(query.as_deref(), &headers) {
+        Ok(format) => format,
+        Err(err) => return err.into_response(),
+    };
     let request: Request = match read_json(&headers, body).await {
         Ok(request) => request,
         Err(err) => return err.into_response(),
     };
     match build_message(&state.library, &request) {
+        Ok(message) if format == Format::Eml => download::eml(&state, &message),
         Ok(message) => match serde_json::to_vec(&message) {
             Ok(json) => ([(header::CONTENT_TYPE, "application/json")], json).into_response(),
             Err(err) => ApiError::new(

@@ -12,6 +12,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod download;
 pub mod error;
 pub mod form;
 pub mod openapi;
@@ -29,6 +30,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 use crate::library::Library;
+use crate::render::email::EmailSettings;
 use error::ApiError;
 
 /// Request bodies larger than this are refused with 413.
@@ -44,6 +46,8 @@ pub struct AppState {
     pub token: Option<String>,
     /// Requests taking longer are cut with 408 ([`REQUEST_TIMEOUT`] unless a test says otherwise).
     pub timeout: Duration,
+    /// Sender names and addresses for `.eml` downloads.
+    pub email: EmailSettings,
 }
 
 impl AppState {
@@ -52,6 +56,7 @@ impl AppState {
             library,
             token,
             timeout: REQUEST_TIMEOUT,
+            email: EmailSettings::default(),
         }
     }
 }
@@ -67,6 +72,7 @@ pub fn router(state: AppState) -> Router {
     }
     router
         .route("/", get(page::show).post(page::submit))
+        .route("/download", axum::routing::post(page::download))
         .route("/login", get(auth::login_page).post(auth::login))
         .route("/assets/style.css", get(page::stylesheet))
         .route("/assets/page.js", get(page::script))

@@ -10,18 +10,21 @@ use crate::request::{Channel, Language};
 /// The whole OpenAPI document.
 pub fn document() -> Value {
     let mut paths = Map::new();
+
     for route in ROUTES {
         let mut responses = Map::new();
         for reply in route.replies {
-            let mut response = Map::new();
-            response.insert("description".into(), json!(reply.description));
-            if let Some((media_type, schema)) = reply.body {
-                response.insert(
-                    "content".into(),
-                    json!({ media_type: { "schema": { "$ref": format!("#/components/schemas/{schema}") } } }),
+            let entry = responses
+                .entry(reply.status.to_string())
+                .or_insert_with(|| json!({ "description": reply.description, "content": {} }));
+            if let Some((media_type, schema)) = reply.body
+                && let Some(content) = entry.get_mut("content").and_then(Value::as_object_mut)
+            {
+                content.insert(
+                    media_type.to_string(),
+                    json!({ "schema": { "$ref": format!("#/components/schemas/{schema}") } }),
                 );
             }
-            responses.insert(reply.status.to_string(), Value::Object(response));
         }
         let mut operation = Map::new();
         operation.insert("operationId".into(), json!(route.operation_id));
@@ -31,6 +34,13 @@ pub fn document() -> Value {
                 "parameters".into(),
                 json!([{ "name": name, "in": "path", "required": true, "description": description,
                          "schema": { "type": "string", "pattern": "^[a-z0-9-]{1,100}$" } }]),
+            );
+        }
+        if let Some((name, description, values)) = route.query {
+            operation.insert(
+                "parameters".into(),
+                json!([{ "name": name, "in": "query", "required": false,
+                         "description": description, "schema": { "enum": values } }]),
             );
         }
         if let Some((media_type, schema)) = route.body {
@@ -124,5 +134,6 @@ fn schemas() -> Value {
             "problems": { "type": "array", "items": { "type": "object", "properties": {
                 "message": text, "field": optional_text } } } } },
         "OpenApi": { "type": "object" },
+        "Eml": { "type": "string", "contentMediaType": "message/rfc822" },
     })
 }

@@ -99,28 +99,58 @@ pub async fn show(State(state): State<Shared>) -> Response {
 
 /// `POST /`: the form sent back, answered with the page and its preview.
 pub async fn submit(State(state): State<Shared>, headers: HeaderMap, body: Body) -> Response {
-    if !content_type_is(&headers, "application/x-www-form-urlencoded") {
-        return ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "the page's form is sent as application/x-www-form-urlencoded; programs should use POST /api/render with JSON",
-        )
-        .into_response();
-    }
-    let bytes = match read_body(body).await {
-        Ok(bytes) => bytes,
-        Err(err) => return err.into_response(),
-    };
-    let pairs = match serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes) {
+    let pairs = match read_form(&headers, body).await {
         Ok(pairs) => pairs,
-        Err(err) => {
-            return ApiError::bad_request(format!(
-                "the form could not be read ({err}); reload the page and try again"
-            ))
-            .into_response();
-        }
+        Err(err) => return err.into_response(),
     };
     let form = FormState::from_pairs(&state.library, pairs);
     html_response(StatusCode::OK, render_page(&state.library, &form))
+}
+
+/// `POST /download`: the form sent by a download button (`format=eml`), answered with the
+/// file, or with the page and its problems when the message cannot be built.
+pub async fn download(State(state): State<Shared>, headers: HeaderMap, body: Body) -> Response {
+    let pairs = match read_form(&headers, body).await {
+        Ok(pairs) => pairs,
+        Err(err) => return err.into_response(),
+    };
+    let format = pairs
+        .iter()
+        .find(|(name, _)| name == "format")
+        .map(|(_, value)| value.clone())
+        .unwrap_or_default();
+    if format != "eml" {
+        return ApiError::bad_request(format!(
+            "`{format}` is not a download this page offers; the page offers: eml"
+        ))
+        .with_field("format")
+        .into_response();
+    }
+    let mut form = FormState::from_pairs(&state.library, pairs);
+    form.action = "preview".into();
+    match build_message(&state.library, &form.to_request(&state.library)) {
+        Ok(message) => super::download::eml(&state, &message),
+        Err(_) => html_response(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            render_page(&state.library, &form),
+        ),
+    }
+}
+
+/// Reads the page's form: 415 unless form-encoded, 413 when too large.
+async fn read_form(headers: &HeaderMap, body: Body) -> Result<Vec<(String, String)>, ApiError> {
+    if !content_type_is(headers, "application/x-www-form-urlencoded") {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "the page's form is sent as application/x-www-form-urlencoded; programs should use POST /api/render with JSON",
+        ));
+    }
+    let bytes = read_body(body).await?;
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes).map_err(|err| {
+        ApiError::bad_request(format!(
+            "the form could not be read ({err}); reload the page and try again"
+        ))
+    })
 }
 
 fn page_start(out: &mut String, title: &str) {
@@ -790,6 +820,11 @@ fn built_preview(out: &mut String, form: &FormState, message: &Message) {
     );
     marked_text(out, body, &body_marks);
     out.push_str("</div>");
+    if channel == Channel::Email && message.document.recipient.email.is_some() {
+        out.push_str(
+            "<button type=\"submit\" class=\"button button-secondary\" formaction=\"/download\" name=\"format\" value=\"eml\">Download the email (.eml)</button>",
+        );
+    }
     if channel == Channel::Email {
         out.push_str(
             "<div class=\"copy\" hidden><button type=\"button\" class=\"button button-secondary\" data-copy=\"text\">Copy email message</button>\
