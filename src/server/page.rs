@@ -665,10 +665,22 @@ fn severity_class(severity: Severity) -> &'static str {
     }
 }
 
-/// Where a finding's words are: which text (0 body, 1 subject) and the byte range.
-fn locate(finding: &Finding, body: &str, subject: Option<&str>) -> Option<(usize, usize, usize)> {
+/// Where a finding's words are: which text (0 body, 1 subject, 2 recipient address) and the
+/// byte range.
+fn locate(
+    finding: &Finding,
+    body: &str,
+    subject: Option<&str>,
+    recipient: Option<&str>,
+) -> Option<(usize, usize, usize)> {
     if finding.text.is_empty() {
         return None;
+    }
+    // Line 0: not in the body or subject, such as a finding on the recipient's address.
+    if finding.line == 0 {
+        return recipient
+            .filter(|address| *address == finding.text)
+            .map(|address| (2, 0, address.len()));
     }
     // At its line and column in the body, as the linter reports it.
     if finding.line >= 1 && finding.column >= 1 {
@@ -761,15 +773,17 @@ fn built_preview(out: &mut String, form: &FormState, message: &Message) {
     let channel = message.document.channel;
     let body = message.text.trim_end_matches('\n');
     let subject = message.subject.as_deref();
+    let recipient = message.document.recipient.email.as_deref();
     let mut body_marks = Vec::new();
     let mut subject_marks = Vec::new();
+    let mut recipient_marks = Vec::new();
     for (index, finding) in message.findings.iter().enumerate() {
-        if let Some((which, start, end)) = locate(finding, body, subject) {
+        if let Some((which, start, end)) = locate(finding, body, subject, recipient) {
             let mark = (start, end, index + 1, finding.severity);
-            if which == 1 {
-                subject_marks.push(mark);
-            } else {
-                body_marks.push(mark);
+            match which {
+                1 => subject_marks.push(mark),
+                2 => recipient_marks.push(mark),
+                _ => body_marks.push(mark),
             }
         }
     }
@@ -801,6 +815,15 @@ fn built_preview(out: &mut String, form: &FormState, message: &Message) {
             ""
         }
     );
+    if channel == Channel::Email
+        && let Some(address) = recipient
+    {
+        out.push_str(
+            "<h3 class=\"preview-label\">To</h3><p class=\"recipient\" id=\"recipient-text\">",
+        );
+        marked_text(out, address, &recipient_marks);
+        out.push_str("</p>");
+    }
     if let Some(subject) = subject {
         let _ = write!(
             out,
@@ -842,12 +865,16 @@ fn built_preview(out: &mut String, form: &FormState, message: &Message) {
         let _ = write!(
             out,
             "<li class=\"finding finding-{class}\" id=\"finding-{number}\"><strong class=\"tag tag-{class}\">{label}</strong> \
-<span class=\"finding-message\">{message}</span><br><span class=\"finding-where\">“{text}”, line {line}</span>",
+<span class=\"finding-message\">{message}</span><br><span class=\"finding-where\">“{text}”{line}</span>",
             class = severity_class(finding.severity),
             label = severity_label(finding.severity),
             message = Esc(&finding.message),
             text = Esc(&finding.text),
-            line = finding.line,
+            line = if finding.line == 0 {
+                String::new()
+            } else {
+                format!(", line {}", finding.line)
+            },
         );
         if let Some(suggestion) = &finding.suggestion {
             let _ = write!(

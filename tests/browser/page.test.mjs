@@ -66,11 +66,11 @@ async function answerQuestions(page, template, freeText) {
   }
 }
 
-async function fillCustomer(page) {
+async function fillCustomer(page, email = "sian.jones@example.com") {
   await page.fill("#title", "Mrs");
   await page.fill("#first_name", "Siân");
   await page.fill("#last_name", "Jones");
-  await page.fill("#email", "sian.jones@example.com");
+  await page.fill("#email", email);
   await page.fill("#address", "1 High Street\nCardiff\nCF10 1AA");
   await page.fill("#reference", "1234567890");
   await page.fill("#staff_first_name", "Sam");
@@ -84,7 +84,8 @@ const FREE_TEXT = "Please send it ASAP!! Click here to e-mail us, and kindly not
 const browser = await chromium.launch({ executablePath: chromiumPath, args: quietFlags, headless: true });
 try {
   const templates = await (await fetch(`${base}/api/templates`)).json();
-  const forEmail = templates.filter((t) => t.channels.includes("email") && !t.last_resort);
+  // Templates that can be sent as an email and as a letter (the test switches between them).
+  const forEmail = templates.filter((t) => t.channels.includes("email") && t.channels.includes("letter") && !t.last_resort);
   // Prefer a template with a free-text question (where the finding comes from) plus another.
   const withFreeText = forEmail.find((t) => t.questions.some((q) => q.kind === "free_text"));
   const chosen = [];
@@ -114,7 +115,8 @@ try {
     await page.waitForSelector(`#h-${template.id}`);
   }
   check(true, "the questions of both templates appear without a page load");
-  await fillCustomer(page);
+  // A misspelt email domain: the house-style checks flag it beside the address.
+  await fillCustomer(page, "sian.jones@gmial.com");
   for (const template of chosen) await answerQuestions(page, template, FREE_TEXT);
 
   await page.waitForSelector("#subject-text", { timeout: 10000 });
@@ -125,7 +127,7 @@ try {
 
   await page.waitForSelector("#findings li", { timeout: 10000 });
   const finding = await page.textContent("#findings li");
-  const marks = await page.locator("#message-text mark, #subject-text mark").count();
+  const marks = await page.locator("#message-text mark, #subject-text mark, #recipient-text mark").count();
   check(marks >= 1, `a lint finding is shown and marked in the words (${marks} marked): ${finding.trim().slice(0, 80)}`);
 
   await page.click("button[data-copy=subject]");
@@ -136,6 +138,14 @@ try {
   await page.waitForSelector("[data-copied=text]:has-text('Email message copied')");
   const copiedText = await page.evaluate(() => navigator.clipboard.readText());
   check(copiedText === message.text, "Copy email message puts the message on the clipboard, with a visible confirmation");
+
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.click("button[formaction='/download'][value=eml]"),
+  ]);
+  const eml = readFileSync(await download.path(), "utf8");
+  check(download.suggestedFilename() === "message.eml" && eml.includes("Subject: ") && eml.includes("gmial.com"),
+    "Download the email (.eml) gives the MIME message");
 
   await page.screenshot({ path: screenshot, fullPage: true });
   check(true, "screenshot written to " + screenshot);
