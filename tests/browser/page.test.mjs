@@ -147,7 +147,10 @@ try {
   check(download.suggestedFilename() === "message.eml" && eml.includes("Subject: ") && eml.includes("gmial.com"),
     "Download the email (.eml) gives the MIME message");
 
-  await page.screenshot({ path: screenshot, fullPage: true });
+  // The preview is sticky beside the form: a tall viewport at the top shows all of it.
+  await page.setViewportSize({ width: 1280, height: 1700 });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: screenshot });
   check(true, "screenshot written to " + screenshot);
   await axe(page, "preview with findings");
 
@@ -158,10 +161,10 @@ try {
   await page.waitForSelector(".message-letter.large-print");
   check(true, "switching to a large-print letter updates the preview");
   await page.check("#language-cy");
-  await page.waitForFunction(() => document.querySelector("#preview .caption")?.textContent.includes("Welsh")
-    || document.querySelector("#preview .inset"));
-  const welsh = await page.textContent("#preview");
-  check(welsh.includes("Welsh") || welsh.includes("no Welsh text"), "switching to Welsh renders in Welsh or names the phrases without Welsh");
+  await page.waitForFunction(() => document.querySelector("#preview .caption")?.textContent.includes("Welsh"));
+  const welsh = await page.textContent("#message-text");
+  check(welsh.startsWith("Annwyl") && await page.getAttribute("#message-text", "lang") === "cy",
+    "switching to Welsh renders the letter in Welsh, marked lang=cy: " + JSON.stringify(welsh.slice(0, 30)));
   check(errors.length === 0, "no script errors: " + errors.join("; "));
   await context.close();
 
