@@ -9,7 +9,8 @@
 //! - [`render`]: one backend per channel, each a pure function of the document.
 //! - [`plan`]: the call planner: when to phone a customer, and the voicemail for each attempt.
 //! - [`send`]: hands a built email to an SMTP server, with retries.
-//! - [`cli`]: the `comms` command line, the only place with input and output.
+//! - [`cli`]: the `comms` command line, and [`server`]: the staff web page and JSON API;
+//!   the only places with input and output.
 
 pub mod cases;
 pub mod cli;
@@ -22,3 +23,4 @@ pub mod plan;
 pub mod render;
 pub mod request;
 pub mod send;
+pub mod server;

@@ -9,7 +9,8 @@ mod plan_calls;
 mod lint;
 mod render;
 mod send;
-mod templates;
+mod serve;
+pub mod templates;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -48,6 +49,8 @@ pub enum Command {
     Lint(lint::LintArgs),
     /// Compose, lint and send one email request through the configured SMTP server.
     Send(send::SendArgs),
+    /// Serve the staff web page and the JSON API.
+    Serve(serve::ServeArgs),
 }
 
 /// Exit status for success.
@@ -77,6 +80,7 @@ pub fn run() -> ExitCode {
         Command::PlanCalls(args) => plan_calls::run(&library_dir, args),
         Command::Lint(args) => lint::run(&library_dir, args),
         Command::Send(args) => send::run(&library_dir, args),
+        Command::Serve(args) => serve::run(&library_dir, args),
     };
     ExitCode::from(status)
 }
