@@ -7,6 +7,7 @@
 //!   text remembering where it came from.
 //! - [`lint`]: house-style rules run on the document; findings, never silent fixes.
 //! - [`render`]: one backend per channel, each a pure function of the document.
+//! - [`snapshot`]: every template case rendered to a text file, compared word by word.
 //! - [`cli`]: the `comms` command line, the only place with input and output.
 
 pub mod cases;
@@ -18,3 +19,4 @@ pub mod lint;
 pub mod message;
 pub mod render;
 pub mod request;
+pub mod snapshot;

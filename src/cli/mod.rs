@@ -5,7 +5,9 @@
 //! configuration.
 
 pub mod check;
+mod impact;
 mod render;
+mod snapshot;
 mod templates;
 
 use std::io::Read;
@@ -39,6 +41,10 @@ pub enum Command {
     Templates(templates::TemplatesArgs),
     /// Validate the whole library: phrases, templates and every template case.
     Check(check::CheckArgs),
+    /// Write, or check with --check, the wording of every template case under snapshots/.
+    Snapshot(snapshot::SnapshotArgs),
+    /// List every template case whose message shows a phrase.
+    Impact(impact::ImpactArgs),
 }
 
 /// Exit status for success.
@@ -65,6 +71,8 @@ pub fn run() -> ExitCode {
         Command::Render(args) => render::run(&library_dir, args),
         Command::Templates(args) => templates::run(&library_dir, args),
         Command::Check(args) => check::run(&library_dir, args),
+        Command::Snapshot(args) => snapshot::run(&library_dir, args),
+        Command::Impact(args) => impact::run(&library_dir, args),
     };
     ExitCode::from(status)
 }

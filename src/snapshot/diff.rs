@@ -1,0 +1,373 @@
+//! Word-level diff of one case file, each change attributed to the phrases it touches.
+//!
+//! Text is split into words and runs of whitespace; the old and new token lists are diffed,
+//! and changes a word or two apart are joined into one [`Hunk`]. Added words are attributed
+//! through the composed document's span provenance (a word filled into a phrase's placeholder
+//! counts for that phrase); removed words, which only the old file knows, are attributed to
+//! the changed phrases around the place they were removed from.
+
+use std::collections::BTreeSet;
+
+use similar::{Algorithm, DiffTag, capture_diff_slices};
+
+use super::case_file::CaseFile;
+
+/// Changes separated by at most this many unchanged words are shown as one hunk.
+const JOIN_GAP_WORDS: usize = 2;
+/// Unchanged words shown on each side of a hunk, on the same line.
+const CONTEXT_WORDS: usize = 4;
+
+/// One piece of a hunk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece {
+    Same(String),
+    Removed(String),
+    Added(String),
+}
+
+/// One place where the wording changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hunk {
+    /// 1-based line in the new file where the change is.
+    pub line: usize,
+    /// Unchanged words just before the change, on the same line.
+    pub before: String,
+    pub pieces: Vec<Piece>,
+    /// Unchanged words just after the change, on the same line.
+    pub after: String,
+    /// The phrases whose words changed here, sorted.
+    pub phrases: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Token<'a> {
+    text: &'a str,
+    start: usize,
+}
+
+impl Token<'_> {
+    fn is_word(&self) -> bool {
+        !self.text.starts_with(char::is_whitespace)
+    }
+}
+
+/// Splits text into alternating runs of non-whitespace (words) and whitespace.
+fn tokens(text: &str) -> Vec<Token<'_>> {
+    let mut tokens = Vec::new();
+    let mut start = 0;
+    let mut in_space = None;
+    for (index, c) in text.char_indices() {
+        let space = c.is_whitespace();
+        if in_space.is_some_and(|was| was != space) {
+            tokens.push(Token {
+                text: &text[start..index],
+                start,
+            });
+            start = index;
+        }
+        in_space = Some(space);
+    }
+    if start < text.len() {
+        tokens.push(Token {
+            text: &text[start..],
+            start,
+        });
+    }
+    tokens
+}
+
+/// The word-level changes from `old` (the text of the file on disk, before its list of
+/// phrases) to the new file. `changed` names the phrases whose text changed, for attributing
+/// removed words.
+pub fn word_diff(old: &str, new: &CaseFile, changed: &BTreeSet<String>) -> Vec<Hunk> {
+    let new_text = new.body();
+    let old_tokens = tokens(old);
+    let new_tokens = tokens(new_text);
+    let old_texts: Vec<&str> = old_tokens.iter().map(|token| token.text).collect();
+    let new_texts: Vec<&str> = new_tokens.iter().map(|token| token.text).collect();
+    let ops: Vec<_> = capture_diff_slices(Algorithm::Myers, &old_texts, &new_texts)
+        .iter()
+        .map(|op| op.as_tag_tuple())
+        .collect();
+    let phrases = token_phrases(new, &new_tokens);
+
+    let mut hunks = Vec::new();
+    let mut first = 0;
+    while first < ops.len() {
+        if ops[first].0 == DiffTag::Equal {
+            first += 1;
+            continue;
+        }
+        let mut last = first;
+        let mut next = first + 1;
+        while next < ops.len() {
+            let (tag, _, new_range) = &ops[next];
+            if *tag == DiffTag::Equal {
+                let gap = &new_tokens[new_range.clone()];
+                let short = gap.iter().filter(|token| token.is_word()).count() <= JOIN_GAP_WORDS
+                    && !gap.iter().any(|token| token.text.contains("\n\n"));
+                if next + 1 < ops.len() && short {
+                    next += 1;
+                    continue;
+                }
+                break;
+            }
+            last = next;
+            next += 1;
+        }
+
+        let mut pieces = Vec::new();
+        let mut added_phrases = BTreeSet::new();
+        for (tag, old_range, new_range) in &ops[first..=last] {
+            let old_part: String = old_texts[old_range.clone()].concat();
+            let new_part: String = new_texts[new_range.clone()].concat();
+            match tag {
+                DiffTag::Equal => pieces.push(Piece::Same(new_part)),
+                DiffTag::Delete => pieces.push(Piece::Removed(old_part)),
+                DiffTag::Insert => pieces.push(Piece::Added(new_part)),
+                DiffTag::Replace => {
+                    pieces.push(Piece::Removed(old_part));
+                    pieces.push(Piece::Added(new_part));
+                }
+            }
+            if *tag != DiffTag::Equal {
+                for index in new_range.clone() {
+                    if let Some(Some(id)) = phrases.get(index) {
+                        added_phrases.insert(id.clone());
+                    }
+                }
+            }
+        }
+        let start = ops[first].2.start;
+        let end = ops[last].2.end;
+        if added_phrases.is_empty() {
+            // Only removals: the changed phrases on either side of where the words were.
+            for index in [start.checked_sub(1), Some(end)].into_iter().flatten() {
+                for neighbour in nearest_words(&new_tokens, &phrases, index) {
+                    if changed.contains(&neighbour) {
+                        added_phrases.insert(neighbour);
+                    }
+                }
+            }
+        }
+        let line = new_text[..new_tokens.get(start).map_or(new_text.len(), |t| t.start)]
+            .matches('\n')
+            .count()
+            + 1;
+        hunks.push(Hunk {
+            line,
+            before: context_before(&new_tokens[..start]),
+            pieces,
+            after: context_after(&new_tokens[end..]),
+            phrases: added_phrases.into_iter().collect(),
+        });
+        first = last + 1;
+    }
+    hunks
+}
+
+/// The phrase of the word token at `index`, or of the nearest word on the same side.
+fn nearest_words(tokens: &[Token<'_>], phrases: &[Option<String>], index: usize) -> Vec<String> {
+    let Some(token) = tokens.get(index) else {
+        return Vec::new();
+    };
+    let index = if token.is_word() {
+        Some(index)
+    } else if index > 0 && tokens.get(index - 1).is_some_and(Token::is_word) {
+        Some(index - 1)
+    } else if tokens.get(index + 1).is_some_and(Token::is_word) {
+        Some(index + 1)
+    } else {
+        None
+    };
+    index
+        .and_then(|index| phrases.get(index).cloned().flatten())
+        .into_iter()
+        .collect()
+}
+
+fn context_before(tokens: &[Token<'_>]) -> String {
+    let mut taken = Vec::new();
+    let mut words = 0;
+    for token in tokens.iter().rev() {
+        if token.text.contains('\n') || words == CONTEXT_WORDS {
+            break;
+        }
+        if token.is_word() {
+            words += 1;
+        }
+        taken.push(token.text);
+    }
+    taken.reverse();
+    taken.concat()
+}
+
+fn context_after(tokens: &[Token<'_>]) -> String {
+    let mut taken = Vec::new();
+    let mut words = 0;
+    for token in tokens {
+        if token.text.contains('\n') || words == CONTEXT_WORDS {
+            break;
+        }
+        if token.is_word() {
+            words += 1;
+        }
+        taken.push(token.text);
+    }
+    taken.concat()
+}
+
+/// For each token of the new file's text, the phrase its words came from, if any.
+///
+/// The message part of the file is aligned word by word with the composed document's
+/// sourced text, so this holds even where the channel's text (a PDF's extracted text) lays the
+/// words out differently from the document.
+fn token_phrases(file: &CaseFile, file_tokens: &[Token<'_>]) -> Vec<Option<String>> {
+    let mut phrases = vec![None; file_tokens.len()];
+    let message: Vec<(usize, &str)> = file_tokens
+        .iter()
+        .enumerate()
+        .filter(|(_, token)| token.is_word() && token.start >= file.message_start)
+        .map(|(index, token)| (index, token.text))
+        .collect();
+    let sourced: Vec<Token<'_>> = tokens(&file.sourced.text)
+        .into_iter()
+        .filter(Token::is_word)
+        .collect();
+    let message_words: Vec<&str> = message.iter().map(|(_, text)| *text).collect();
+    let sourced_words: Vec<&str> = sourced.iter().map(|token| token.text).collect();
+    for op in capture_diff_slices(Algorithm::Myers, &message_words, &sourced_words) {
+        let (tag, message_range, sourced_range) = op.as_tag_tuple();
+        if tag != DiffTag::Equal {
+            continue;
+        }
+        for (message_index, sourced_index) in message_range.zip(sourced_range) {
+            let token = &sourced[sourced_index];
+            // A word may straddle spans ("Jones," is a name then a comma): take the first
+            // phrase among its bytes.
+            let phrase = (token.start..token.start + token.text.len()).find_map(|offset| {
+                file.sourced
+                    .source_at(offset)
+                    .and_then(|source| source.phrase_id())
+            });
+            phrases[message[message_index].0] = phrase.map(str::to_string);
+        }
+    }
+    phrases
+}
+
+/// A hunk on one line: `before [-removed-]{+added+} after`, line breaks shown as `↵`, with
+/// ANSI colours when `color` is set.
+pub fn format_hunk(hunk: &Hunk, color: bool) -> String {
+    let visible = |text: &str| text.replace('\n', "↵");
+    let mut out = String::new();
+    out.push_str(&hunk.before);
+    for piece in &hunk.pieces {
+        match piece {
+            Piece::Same(text) => out.push_str(&visible(text)),
+            Piece::Removed(text) if color => {
+                out.push_str(&format!("\x1b[31m[-{}-]\x1b[0m", visible(text)))
+            }
+            Piece::Removed(text) => out.push_str(&format!("[-{}-]", visible(text))),
+            Piece::Added(text) if color => {
+                out.push_str(&format!("\x1b[32m{{+{}+}}\x1b[0m", visible(text)))
+            }
+            Piece::Added(text) => out.push_str(&format!("{{+{}+}}", visible(text))),
+        }
+    }
+    out.push_str(&hunk.after);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{Source, Span};
+    use crate::request::{Channel, Language};
+
+    fn file_from(spans: &[(&str, Option<&str>)]) -> CaseFile {
+        let mut sourced = crate::document::SourcedText::default();
+        for (text, phrase) in spans {
+            match phrase {
+                Some(id) => sourced.push_span(&Span {
+                    text: text.to_string(),
+                    source: Source::Phrase { id: id.to_string() },
+                }),
+                None => sourced.push_plain(text),
+            }
+        }
+        let header = "t, case c: email, en\nAnswers: none\n\n";
+        CaseFile {
+            path: "t/c.email.en.txt".into(),
+            template: "t".into(),
+            case: "c".into(),
+            channel: Channel::Email,
+            language: Language::En,
+            contents: format!("{header}{}\n", sourced.text),
+            phrases: Default::default(),
+            message_start: header.len(),
+            sourced,
+        }
+    }
+
+    #[test]
+    fn one_changed_word_is_shown_with_its_phrase() {
+        let new = file_from(&[
+            ("Dear Mrs Jones,", Some("greeting")),
+            ("\n\n", None),
+            ("We need a fresh photo of you.", Some("photo.intro")),
+        ]);
+        let old = "t, case c: email, en\nAnswers: none\n\nDear Mrs Jones,\n\nWe need a new photo of you.\n";
+        let hunks = word_diff(old, &new, &BTreeSet::new());
+        assert_eq!(hunks.len(), 1);
+        let hunk = &hunks[0];
+        assert_eq!(hunk.line, 6);
+        assert_eq!(
+            hunk.pieces,
+            vec![Piece::Removed("new".into()), Piece::Added("fresh".into())]
+        );
+        assert_eq!(hunk.phrases, vec!["photo.intro".to_string()]);
+        assert_eq!(
+            format_hunk(hunk, false),
+            "We need a [-new-]{+fresh+} photo of you."
+        );
+    }
+
+    #[test]
+    fn removed_words_are_attributed_to_the_changed_phrase_around_them() {
+        let new = file_from(&[("We need a photo of you.", Some("photo.intro"))]);
+        let old = "t, case c: email, en\nAnswers: none\n\nWe need a new photo of you.\n";
+        let changed = BTreeSet::from(["photo.intro".to_string()]);
+        let hunks = word_diff(old, &new, &changed);
+        assert_eq!(hunks.len(), 1);
+        assert_eq!(hunks[0].phrases, vec!["photo.intro".to_string()]);
+        assert_eq!(
+            format_hunk(&hunks[0], false),
+            "We need a [-new -]photo of you."
+        );
+        assert!(word_diff(old, &new, &BTreeSet::new())[0].phrases.is_empty());
+    }
+
+    #[test]
+    fn nearby_changes_join_and_distant_ones_do_not() {
+        let new = file_from(&[("one two three four five six seven eight", Some("p"))]);
+        let old =
+            "t, case c: email, en\nAnswers: none\n\nONE two THREE four five six seven EIGHT\n";
+        let hunks = word_diff(old, &new, &BTreeSet::new());
+        assert_eq!(hunks.len(), 2);
+        assert_eq!(
+            format_hunk(&hunks[0], false),
+            "[-ONE-]{+one+} two [-THREE-]{+three+} four five six seven"
+        );
+        assert_eq!(
+            format_hunk(&hunks[1], false),
+            "four five six seven [-EIGHT-]{+eight+}"
+        );
+    }
+
+    #[test]
+    fn identical_text_has_no_hunks() {
+        let new = file_from(&[("Same words.", Some("p"))]);
+        assert!(word_diff(new.body(), &new, &BTreeSet::new()).is_empty());
+    }
+}
