@@ -107,6 +107,9 @@ impl Comparison {
                             "  no phrase text changed: the layout, a filled-in value or the case itself changed\n",
                         );
                     }
+                    if hunks.is_empty() {
+                        out.push_str("  only spacing or line breaks changed\n");
+                    }
                     for hunk in hunks {
                         out.push_str(&format!(
                             "  line {}: {}",
@@ -154,10 +157,14 @@ pub fn compare(files: &[CaseFile], existing: &BTreeMap<String, String>) -> Compa
     };
     let produced: BTreeSet<&str> = files.iter().map(|file| file.path.as_str()).collect();
     for file in files {
-        match existing.get(&file.path) {
-            Some(old) if *old == file.contents => comparison.unchanged += 1,
+        // A checkout that turned line ends into CRLF changes no wording.
+        let old = existing
+            .get(&file.path)
+            .map(|old| old.replace("\r\n", "\n"));
+        match old {
+            Some(old) if old == file.contents => comparison.unchanged += 1,
             Some(old) => {
-                let (old_body, old_phrases) = split_contents(old);
+                let (old_body, old_phrases) = split_contents(&old);
                 let phrases = PhraseChanges::between(&old_phrases, &file.phrases);
                 let changed: BTreeSet<String> = phrases.text_changed.iter().cloned().collect();
                 let hunks = word_diff(old_body, file, &changed);
@@ -178,4 +185,68 @@ pub fn compare(files: &[CaseFile], existing: &BTreeMap<String, String>) -> Compa
         .cloned()
         .collect();
     comparison
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::SourcedText;
+    use crate::request::{Channel, Language};
+
+    fn case_file(path: &str, contents: &str) -> CaseFile {
+        let (_, phrases) = split_contents(contents);
+        CaseFile {
+            path: path.into(),
+            template: "t".into(),
+            case: "c".into(),
+            channel: Channel::Email,
+            language: Language::En,
+            contents: contents.into(),
+            phrases,
+            message_start: 0,
+            sourced: SourcedText::default(),
+        }
+    }
+
+    #[test]
+    fn phrase_changes_name_changed_added_and_dropped_phrases() {
+        let old = BTreeMap::from([
+            ("kept".to_string(), "aaaaaaaa".to_string()),
+            ("edited".to_string(), "bbbbbbbb".to_string()),
+            ("dropped".to_string(), "cccccccc".to_string()),
+        ]);
+        let new = BTreeMap::from([
+            ("kept".to_string(), "aaaaaaaa".to_string()),
+            ("edited".to_string(), "dddddddd".to_string()),
+            ("added".to_string(), "eeeeeeee".to_string()),
+        ]);
+        let changes = PhraseChanges::between(&old, &new);
+        assert_eq!(changes.text_changed, vec!["edited".to_string()]);
+        assert_eq!(changes.now_shown, vec!["added".to_string()]);
+        assert_eq!(changes.no_longer_shown, vec!["dropped".to_string()]);
+    }
+
+    #[test]
+    fn crlf_line_ends_match_and_unknown_files_are_stale() {
+        let file = case_file("t/c.email.en.txt", "Hello\n\nthere\n");
+        let existing = BTreeMap::from([
+            (
+                "t/c.email.en.txt".to_string(),
+                "Hello\r\n\r\nthere\r\n".to_string(),
+            ),
+            ("t/gone.email.en.txt".to_string(), "old\n".to_string()),
+        ]);
+        let comparison = compare(std::slice::from_ref(&file), &existing);
+        assert_eq!(comparison.unchanged, 1);
+        assert!(comparison.changes.is_empty());
+        assert_eq!(comparison.stale, vec!["t/gone.email.en.txt".to_string()]);
+        assert!(!comparison.is_clean());
+        let fresh = compare(&[file], &BTreeMap::new());
+        assert_eq!(
+            fresh.changes,
+            vec![FileChange::New {
+                path: "t/c.email.en.txt".into()
+            }]
+        );
+    }
 }

@@ -8,7 +8,9 @@
 
 use std::collections::BTreeSet;
 
-use similar::{Algorithm, DiffTag, capture_diff_slices};
+use std::time::{Duration, Instant};
+
+use similar::{Algorithm, DiffTag, capture_diff_slices_deadline};
 
 use super::case_file::CaseFile;
 
@@ -16,6 +18,9 @@ use super::case_file::CaseFile;
 const JOIN_GAP_WORDS: usize = 2;
 /// Unchanged words shown on each side of a hunk, on the same line.
 const CONTEXT_WORDS: usize = 4;
+/// A diff that takes longer than this (only pathological files could) settles for a coarser
+/// answer rather than stall the check.
+const DIFF_TIME_LIMIT: Duration = Duration::from_secs(2);
 
 /// One piece of a hunk.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,9 +50,21 @@ struct Token<'a> {
     start: usize,
 }
 
-impl Token<'_> {
+impl<'a> Token<'a> {
     fn is_word(&self) -> bool {
         !self.text.starts_with(char::is_whitespace)
+    }
+
+    /// What the diff compares: words as they are; spacing only as a paragraph break or not,
+    /// so that text laid out again (a PDF's lines wrapping differently) shows no change.
+    fn key(&self) -> &'a str {
+        if self.is_word() {
+            self.text
+        } else if self.text.matches('\n').count() >= 2 {
+            "\n\n"
+        } else {
+            " "
+        }
     }
 }
 
@@ -85,7 +102,9 @@ pub fn word_diff(old: &str, new: &CaseFile, changed: &BTreeSet<String>) -> Vec<H
     let new_tokens = tokens(new_text);
     let old_texts: Vec<&str> = old_tokens.iter().map(|token| token.text).collect();
     let new_texts: Vec<&str> = new_tokens.iter().map(|token| token.text).collect();
-    let ops: Vec<_> = capture_diff_slices(Algorithm::Myers, &old_texts, &new_texts)
+    let old_keys: Vec<&str> = old_tokens.iter().map(Token::key).collect();
+    let new_keys: Vec<&str> = new_tokens.iter().map(Token::key).collect();
+    let ops: Vec<_> = diff_slices(&old_keys, &new_keys)
         .iter()
         .map(|op| op.as_tag_tuple())
         .collect();
@@ -166,6 +185,15 @@ pub fn word_diff(old: &str, new: &CaseFile, changed: &BTreeSet<String>) -> Vec<H
     hunks
 }
 
+fn diff_slices(old: &[&str], new: &[&str]) -> Vec<similar::DiffOp> {
+    capture_diff_slices_deadline(
+        Algorithm::Myers,
+        old,
+        new,
+        Some(Instant::now() + DIFF_TIME_LIMIT),
+    )
+}
+
 /// The phrase of the word token at `index`, or of the nearest word on the same side.
 fn nearest_words(tokens: &[Token<'_>], phrases: &[Option<String>], index: usize) -> Vec<String> {
     let Some(token) = tokens.get(index) else {
@@ -236,7 +264,7 @@ fn token_phrases(file: &CaseFile, file_tokens: &[Token<'_>]) -> Vec<Option<Strin
         .collect();
     let message_words: Vec<&str> = message.iter().map(|(_, text)| *text).collect();
     let sourced_words: Vec<&str> = sourced.iter().map(|token| token.text).collect();
-    for op in capture_diff_slices(Algorithm::Myers, &message_words, &sourced_words) {
+    for op in diff_slices(&message_words, &sourced_words) {
         let (tag, message_range, sourced_range) = op.as_tag_tuple();
         if tag != DiffTag::Equal {
             continue;
@@ -362,6 +390,20 @@ mod tests {
         assert_eq!(
             format_hunk(&hunks[1], false),
             "four five six seven [-EIGHT-]{+eight+}"
+        );
+    }
+
+    #[test]
+    fn text_wrapped_differently_has_no_hunks_but_paragraph_breaks_count() {
+        let new = file_from(&[("one two three\n\nfour", Some("p"))]);
+        let rewrapped = "t, case c: email, en\nAnswers: none\n\none\ntwo  three\n\nfour\n";
+        assert!(word_diff(rewrapped, &new, &BTreeSet::new()).is_empty());
+        let joined = "t, case c: email, en\nAnswers: none\n\none two three four\n";
+        let hunks = word_diff(joined, &new, &BTreeSet::new());
+        assert_eq!(hunks.len(), 1);
+        assert_eq!(
+            hunks[0].pieces,
+            vec![Piece::Removed(" ".into()), Piece::Added("\n\n".into())]
         );
     }
 
