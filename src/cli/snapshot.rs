@@ -82,7 +82,7 @@ fn render_with_progress(
     let terminal = std::io::stderr().is_terminal();
     let progress = |done: usize, total: usize| {
         let step = (total / 100).max(1);
-        if terminal && (done % step == 0 || done == total) {
+        if terminal && (done.is_multiple_of(step) || done == total) {
             eprint!("\rrendering case files: {done}/{total}");
         }
     };

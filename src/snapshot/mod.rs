@@ -81,7 +81,7 @@ pub fn render_cases(
         .unwrap_or(1)
         .clamp(1, total.max(1));
     let chunk = total.div_ceil(workers).max(1);
-    let results: Vec<Result<CaseFile, CaseError>> = std::thread::scope(|scope| {
+    let results: Vec<Result<CaseFile, Box<CaseError>>> = std::thread::scope(|scope| {
         let handles: Vec<_> = runs
             .chunks(chunk)
             .map(|runs| {
@@ -109,7 +109,7 @@ pub fn render_cases(
     for result in results {
         match result {
             Ok(file) => files.push(file),
-            Err(error) => errors.push(error),
+            Err(error) => errors.push(*error),
         }
     }
     if errors.is_empty() {
@@ -120,14 +120,16 @@ pub fn render_cases(
 }
 
 /// Renders one case run to its file.
-fn render_case(library: &Library, run: &CaseRun<'_>) -> Result<CaseFile, CaseError> {
-    let failure = |problems: Vec<String>| CaseError {
-        file: run.template.spec_file.clone(),
-        line: case_line(run),
-        template: run.template.id.clone(),
-        case: run.case.name.clone(),
-        run: Some(run.name()),
-        problems,
+fn render_case(library: &Library, run: &CaseRun<'_>) -> Result<CaseFile, Box<CaseError>> {
+    let failure = |problems: Vec<String>| {
+        Box::new(CaseError {
+            file: run.template.spec_file.clone(),
+            line: case_line(run),
+            template: run.template.id.clone(),
+            case: run.case.name.clone(),
+            run: Some(run.name()),
+            problems,
+        })
     };
     let message = build_message(library, &run.request).map_err(|err| match err {
         MessageError::Compose(err) => {
