@@ -80,9 +80,17 @@ fn render_with_progress(
     library: &crate::library::Library,
 ) -> Result<Vec<CaseFile>, Vec<CaseError>> {
     let terminal = std::io::stderr().is_terminal();
+    // Workers finish out of order: show only counts higher than the last one shown.
+    let shown = std::sync::Mutex::new(0usize);
     let progress = |done: usize, total: usize| {
         let step = (total / 100).max(1);
-        if terminal && (done.is_multiple_of(step) || done == total) {
+        if !terminal || !(done.is_multiple_of(step) || done == total) {
+            return;
+        }
+        if let Ok(mut shown) = shown.lock()
+            && done > *shown
+        {
+            *shown = done;
             eprint!("\rrendering case files: {done}/{total}");
         }
     };

@@ -75,25 +75,26 @@ pub fn render_cases(
     let runs = case_runs(library);
     let mut errors = check_case_names(library);
     let total = runs.len();
-    let done = AtomicUsize::new(0);
+    let (next, done) = (AtomicUsize::new(0), AtomicUsize::new(0));
     let workers = std::thread::available_parallelism()
         .map(usize::from)
         .unwrap_or(1)
         .clamp(1, total.max(1));
-    let chunk = total.div_ceil(workers).max(1);
-    let results: Vec<Result<CaseFile, Box<CaseError>>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = runs
-            .chunks(chunk)
-            .map(|runs| {
-                let done = &done;
+    // Each worker takes the next run not yet taken, so slow renders (letters) spread evenly.
+    let mut results: Vec<(usize, Result<CaseFile, Box<CaseError>>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                let (next, done, runs) = (&next, &done, &runs);
                 scope.spawn(move || {
-                    runs.iter()
-                        .map(|run| {
-                            let result = render_case(library, run);
-                            progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
-                            result
-                        })
-                        .collect::<Vec<_>>()
+                    let mut results = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(run) = runs.get(index) else {
+                            break results;
+                        };
+                        results.push((index, render_case(library, run)));
+                        progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+                    }
                 })
             })
             .collect();
@@ -105,8 +106,9 @@ pub fn render_cases(
             })
             .collect()
     });
+    results.sort_by_key(|(index, _)| *index);
     let mut files = Vec::with_capacity(total);
-    for result in results {
+    for (_, result) in results {
         match result {
             Ok(file) => files.push(file),
             Err(error) => errors.push(*error),
