@@ -30,6 +30,9 @@ use crate::request::{Answer, Channel, Language, Service};
 /// The line that opens the list of phrases at the end of every case file.
 pub const PHRASES_MARKER: &str = "-- phrases shown (id, hash of its text) --";
 
+/// Marks where a letter's page ends in its file: `-- page 2 --` starts the second page.
+const PAGE_BREAK: &str = "-- page";
+
 /// The snapshot of one case run.
 #[derive(Debug, Clone)]
 pub struct CaseFile {
@@ -108,17 +111,38 @@ pub fn render(library: &Library, run: &CaseRun<'_>, message: &Message) -> Result
 /// The words of the message on its channel, as the customer meets them.
 ///
 /// LEAD: when the PDF renderer lands on main, make the letter arm
-/// `crate::render::letter::extracted_text(&message.document)` (the text a PDF reader
-/// extracts from the letter), mapping its error to a `String`. Until then a letter's file
-/// holds the letter's plain text body. Email, phone and voicemail use the message text the
-/// pipeline renders for their channel.
+/// `crate::render::letter::extracted_text(&message.document).map_err(|err| err.to_string())?`
+/// (the text a PDF reader extracts from the letter). Until then a letter's file holds the
+/// letter's plain text body. Email, phone and voicemail use the message text the pipeline
+/// renders for their channel.
 fn channel_text(message: &Message) -> Result<String, String> {
-    match message.document.channel {
-        Channel::Letter => Ok(message.text.clone()),
-        Channel::Email | Channel::Voicemail | Channel::Phone | Channel::Sms => {
-            Ok(message.text.clone())
-        }
+    let text = match message.document.channel {
+        Channel::Letter => message.text.clone(),
+        Channel::Email | Channel::Voicemail | Channel::Phone | Channel::Sms => message.text.clone(),
+    };
+    Ok(visible_page_breaks(&text))
+}
+
+/// Text extracted from a PDF ends each page with a form feed; a reviewer sees a line instead.
+fn visible_page_breaks(text: &str) -> String {
+    let pages: Vec<&str> = text
+        .trim_end_matches(['\u{c}', '\n'])
+        .split('\u{c}')
+        .collect();
+    if pages.len() == 1 {
+        return pages.concat();
     }
+    pages
+        .iter()
+        .enumerate()
+        .map(|(index, page)| {
+            if index == 0 {
+                page.trim_end().to_string()
+            } else {
+                format!("\n\n{PAGE_BREAK} {} --\n\n{}", index + 1, page.trim())
+            }
+        })
+        .collect()
 }
 
 /// The second line of a case file: the answers, the service and large print.
@@ -238,6 +262,15 @@ mod tests {
         assert_eq!(text_hash("photo"), text_hash("photo"));
         assert_ne!(text_hash("new photo"), text_hash("fresh photo"));
         assert_eq!(text_hash("").len(), 8);
+    }
+
+    #[test]
+    fn page_breaks_become_visible_lines() {
+        assert_eq!(
+            visible_page_breaks("first page\n1\n\u{c}second page\n2\n\u{c}"),
+            "first page\n1\n\n-- page 2 --\n\nsecond page\n2"
+        );
+        assert_eq!(visible_page_breaks("one page\n1\n\u{c}"), "one page\n1");
     }
 
     #[test]
