@@ -408,6 +408,34 @@ mod tests {
     }
 
     #[test]
+    fn words_laid_out_differently_from_the_document_are_still_attributed() {
+        // A letter's extracted text: an address first, lines wrapped, a page number last.
+        let mut new = file_from(&[
+            ("Dear Mrs Jones,", Some("greeting")),
+            ("\n\n", None),
+            (
+                "Send us 2 fresh printed photos that are identical.",
+                Some("photo.send"),
+            ),
+        ]);
+        let header = "t, case c: letter, en\nAnswers: none\n\n";
+        new.contents = format!(
+            "{header}1 High Street\nCardiff\n\nDear Mrs Jones,\n\nSend us 2 fresh printed\nphotos that are identical.\n\n1\n"
+        );
+        let old = format!(
+            "{header}1 High Street\nCardiff\n\nDear Mrs Jones,\n\nSend us 2 new printed\nphotos that are identical.\n\n1\n"
+        );
+        let hunks = word_diff(&old, &new, &BTreeSet::new());
+        assert_eq!(hunks.len(), 1);
+        assert_eq!(hunks[0].phrases, vec!["photo.send".to_string()]);
+        assert_eq!(hunks[0].line, 9);
+        assert_eq!(
+            format_hunk(&hunks[0], false),
+            "Send us 2 [-new-]{+fresh+} printed"
+        );
+    }
+
+    #[test]
     fn identical_text_has_no_hunks() {
         let new = file_from(&[("Same words.", Some("p"))]);
         assert!(word_diff(new.body(), &new, &BTreeSet::new()).is_empty());
