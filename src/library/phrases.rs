@@ -257,7 +257,12 @@ pub fn read_phrase_file(
     if source.trim().is_empty() {
         return;
     }
-    let parsed: PhraseFile = match serde_saphyr::from_str(source) {
+    // Duplicate ids reach the visitor, so that a duplicate in one file is reported like one
+    // across files (naming both places) and the file's other phrases still load.
+    let options = serde_saphyr::options! {
+        duplicate_keys: serde_saphyr::DuplicateKeyPolicy::PassThrough,
+    };
+    let parsed: PhraseFile = match serde_saphyr::from_str_with_options(source, options) {
         Ok(parsed) => parsed,
         Err(err) => {
             errors.push(yaml_error(file, &err));
@@ -420,5 +425,26 @@ mod tests {
             "{messages:?}"
         );
         assert!(messages[1].contains("first defined at phrases/a.yaml:1"));
+    }
+
+    #[test]
+    fn duplicate_in_one_file_names_both_lines_and_keeps_the_rest() {
+        let mut phrases = BTreeMap::new();
+        let mut errors = Vec::new();
+        read_phrase_file(
+            Path::new("phrases/a.yaml"),
+            "one:\n  en: One.\ntwo:\n  en: Two.\none:\n  en: Again.\n",
+            &mut phrases,
+            &mut errors,
+        );
+        let messages: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            messages,
+            [
+                "phrases/a.yaml:5:1: phrase `one` is defined twice; it is first defined at phrases/a.yaml:1"
+            ]
+        );
+        assert!(phrases.contains_key("two"));
+        assert_eq!(phrases["one"].en.raw, "One.");
     }
 }

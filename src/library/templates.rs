@@ -198,7 +198,6 @@ pub fn read_template(
     body: Option<String>,
     errors: &mut Vec<LibraryError>,
 ) -> Option<Template> {
-    let before = errors.len();
     if !super::phrases::valid_id(id) {
         errors.push(LibraryError::whole_file(
             spec_file,
@@ -305,9 +304,8 @@ pub fn read_template(
         }
     }
     check_body_has_no_prose(body_file, &body, errors);
-    if errors.len() > before {
-        return None;
-    }
+    // A template with errors is still returned: the library refuses to load anyway, and the
+    // checks that span files (unknown phrases, Tera syntax) can then list their errors too.
     Some(Template {
         id: id.to_string(),
         spec,
@@ -458,7 +456,8 @@ mod tests {
             Some(String::new()),
             &mut errors,
         );
-        assert!(template.is_none());
+        // Still returned, so that checks across files can add their own errors.
+        assert!(template.is_some());
         assert_eq!(errors.len(), 1);
         assert_eq!(
             errors[0].to_string(),
