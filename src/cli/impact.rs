@@ -5,7 +5,7 @@ use std::path::Path;
 
 use clap::Args;
 
-use super::{EXIT_BAD_INPUT, EXIT_OK, load_library};
+use super::{EXIT_BAD_INPUT, EXIT_OK, load_library, write_output};
 use crate::snapshot::{cases_showing, close_phrase_ids, render_cases};
 
 #[derive(Debug, Args)]
@@ -42,10 +42,11 @@ pub fn run(library_dir: &Path, args: ImpactArgs) -> u8 {
     let cases = cases_showing(&files, &phrase.id);
     let where_defined = format!("{}:{}", phrase.file.display(), phrase.line);
     if cases.is_empty() {
-        println!(
-            "{} ({where_defined}) is shown by no template case; `comms check` reports it",
+        let out = format!(
+            "{} ({where_defined}) is shown by no template case; `comms check` reports it\n",
             phrase.id
         );
+        let _ = write_output(None, out.as_bytes());
         return EXIT_OK;
     }
     let renders: usize = cases.iter().map(|(_, runs)| runs.len()).sum();
@@ -57,8 +58,8 @@ pub fn run(library_dir: &Path, args: ImpactArgs) -> u8 {
         names.dedup();
         names.len()
     };
-    println!(
-        "{} ({where_defined}) is shown by {} case{} of {templates} template{} ({renders} snapshot file{}):",
+    let mut out = format!(
+        "{} ({where_defined}) is shown by {} case{} of {templates} template{} ({renders} snapshot file{}):\n",
         phrase.id,
         cases.len(),
         plural(cases.len()),
@@ -66,8 +67,10 @@ pub fn run(library_dir: &Path, args: ImpactArgs) -> u8 {
         plural(renders)
     );
     for (case, runs) in &cases {
-        println!("  {case}: {}", runs.join(" "));
+        out.push_str(&format!("  {case}: {}\n", runs.join(" ")));
     }
+    // A closed pipe (`| head`) is not an error worth a message.
+    let _ = write_output(None, out.as_bytes());
     EXIT_OK
 }
 

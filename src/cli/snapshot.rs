@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::{EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, load_library};
+use super::{EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, load_library, write_output};
 use crate::snapshot::{CASES_FOLDER, CaseError, CaseFile, FileChange, compare, render_cases};
 
 #[derive(Debug, Args)]
@@ -53,26 +53,31 @@ pub fn run(library_dir: &Path, args: SnapshotArgs) -> u8 {
         }
     };
     let comparison = compare(&files, &existing);
-    if args.check {
-        print!("{}", comparison.report(std::io::stdout().is_terminal()));
+    let (status, out) = if args.check {
+        let mut out = comparison.report(std::io::stdout().is_terminal());
         if comparison.is_clean() {
-            EXIT_OK
+            (EXIT_OK, out)
         } else {
-            println!(
-                "If these wordings are intended, run `comms snapshot` and commit {} with your change.",
+            out.push_str(&format!(
+                "If these wordings are intended, run `comms snapshot` and commit {} with your change.\n",
                 cases_dir.display()
-            );
-            EXIT_FINDINGS
+            ));
+            (EXIT_FINDINGS, out)
         }
     } else {
-        match write_changes(&cases_dir, &files, &comparison) {
-            Ok(()) => EXIT_OK,
-            Err(message) => {
-                eprintln!("error: {message}");
-                EXIT_BAD_INPUT
-            }
+        let mut out = String::new();
+        let result = write_changes(&cases_dir, &files, &comparison, &mut out);
+        if let Err(message) = result {
+            // Say what was done before the failure, then why it stopped.
+            let _ = write_output(None, out.as_bytes());
+            eprintln!("error: {message}");
+            return EXIT_BAD_INPUT;
         }
-    }
+        (EXIT_OK, out)
+    };
+    // A closed pipe (`| head`) is not an error worth a message; the status still tells.
+    let _ = write_output(None, out.as_bytes());
+    status
 }
 
 /// Renders every case file, showing a progress line on standard error when it is a terminal.
@@ -145,11 +150,12 @@ fn relative_name(cases_dir: &Path, path: &Path) -> String {
 }
 
 /// Writes changed and new files, removes stale ones and the folders they leave empty, and
-/// says what it did.
+/// says what it did in `out`.
 fn write_changes(
     cases_dir: &Path,
     files: &[CaseFile],
     comparison: &crate::snapshot::Comparison,
+    out: &mut String,
 ) -> Result<(), String> {
     let by_path: BTreeMap<&str, &CaseFile> = files
         .iter()
@@ -170,13 +176,13 @@ fn write_changes(
             FileChange::Changed { .. } => "updated",
             FileChange::New { .. } => "wrote",
         };
-        println!("{verb}: {}", file.path);
+        out.push_str(&format!("{verb}: {}\n", file.path));
     }
     for stale in &comparison.stale {
         let path = cases_dir.join(stale);
         std::fs::remove_file(&path)
             .map_err(|err| format!("{}: cannot remove: {err}", path.display()))?;
-        println!("removed: {stale} (no case produces it)");
+        out.push_str(&format!("removed: {stale} (no case produces it)\n"));
         let mut folder = path.parent();
         while let Some(dir) = folder.filter(|dir| *dir != cases_dir && dir.starts_with(cases_dir)) {
             // Only empty folders can be removed; the first that is not stops the climb.
@@ -186,13 +192,13 @@ fn write_changes(
             folder = dir.parent();
         }
     }
-    println!(
-        "{} case files in {}: {} unchanged, {} written, {} removed",
+    out.push_str(&format!(
+        "{} case files in {}: {} unchanged, {} written, {} removed\n",
         comparison.files,
         cases_dir.display(),
         comparison.unchanged,
         comparison.changes.len(),
         comparison.stale.len()
-    );
+    ));
     Ok(())
 }

@@ -7,7 +7,7 @@
 //! the changed phrases around the place they were removed from.
 
 use std::collections::BTreeSet;
-
+use std::ops::Range;
 use std::time::{Duration, Instant};
 
 use similar::{Algorithm, DiffTag, capture_diff_slices_deadline};
@@ -104,10 +104,11 @@ pub fn word_diff(old: &str, new: &CaseFile, changed: &BTreeSet<String>) -> Vec<H
     let new_texts: Vec<&str> = new_tokens.iter().map(|token| token.text).collect();
     let old_keys: Vec<&str> = old_tokens.iter().map(Token::key).collect();
     let new_keys: Vec<&str> = new_tokens.iter().map(Token::key).collect();
-    let ops: Vec<_> = diff_slices(&old_keys, &new_keys)
+    let mut ops: Vec<Op> = diff_slices(&old_keys, &new_keys)
         .iter()
         .map(|op| op.as_tag_tuple())
         .collect();
+    slide_to_paragraph_starts(&mut ops, &old_tokens, &new_tokens);
     let phrases = token_phrases(new, &new_tokens);
 
     let mut hunks = Vec::new();
@@ -137,6 +138,9 @@ pub fn word_diff(old: &str, new: &CaseFile, changed: &BTreeSet<String>) -> Vec<H
 
         let mut pieces = Vec::new();
         let mut added_phrases = BTreeSet::new();
+        let only_spacing_kept = ops[first..=last].iter().all(|(tag, _, new_range)| {
+            *tag != DiffTag::Equal || new_tokens[new_range.clone()].iter().all(|t| !t.is_word())
+        });
         for (tag, old_range, new_range) in &ops[first..=last] {
             let old_part: String = old_texts[old_range.clone()].concat();
             let new_part: String = new_texts[new_range.clone()].concat();
@@ -159,6 +163,12 @@ pub fn word_diff(old: &str, new: &CaseFile, changed: &BTreeSet<String>) -> Vec<H
         }
         let start = ops[first].2.start;
         let end = ops[last].2.end;
+        if only_spacing_kept && pieces.len() > 2 {
+            // Changes with nothing but spacing between them read better as one.
+            let old_span: String = old_texts[ops[first].1.start..ops[last].1.end].concat();
+            let new_span: String = new_texts[start..end].concat();
+            pieces = collapsed(&old_span, &new_span);
+        }
         if added_phrases.is_empty() {
             // Only removals: the changed phrases on either side of where the words were.
             for index in [start.checked_sub(1), Some(end)].into_iter().flatten() {
@@ -183,6 +193,107 @@ pub fn word_diff(old: &str, new: &CaseFile, changed: &BTreeSet<String>) -> Vec<H
         first = last + 1;
     }
     hunks
+}
+
+/// One removal and one addition for a whole span, with the spacing both share around them
+/// kept outside.
+fn collapsed(old: &str, new: &str) -> Vec<Piece> {
+    let shared_lead = old.len() - old.trim_start().len();
+    let lead = if new.starts_with(&old[..shared_lead]) {
+        shared_lead
+    } else {
+        0
+    };
+    let (old, new, lead_text) = (&old[lead..], &new[lead..], &old[..lead]);
+    let shared_trail = old.len() - old.trim_end().len();
+    let trail_text = &old[old.len() - shared_trail..];
+    let trail = if new.ends_with(trail_text) && new.len() >= shared_trail {
+        shared_trail
+    } else {
+        0
+    };
+    let (old, new, trail_text) = (
+        &old[..old.len() - trail],
+        &new[..new.len() - trail],
+        &old[old.len() - trail..],
+    );
+    [
+        Piece::Same(lead_text.to_string()),
+        Piece::Removed(old.to_string()),
+        Piece::Added(new.to_string()),
+        Piece::Same(trail_text.to_string()),
+    ]
+    .into_iter()
+    .filter(|piece| match piece {
+        Piece::Same(text) | Piece::Removed(text) | Piece::Added(text) => !text.is_empty(),
+    })
+    .collect()
+}
+
+type Op = (DiffTag, Range<usize>, Range<usize>);
+
+/// An inserted or removed run whose first tokens repeat just after it (or last tokens just
+/// before it) could be shown in several places: "We {+cannot continue.↵↵We +}need" is the same
+/// change as "{+We cannot continue.↵↵+}We need". Show it where it starts a paragraph or a line,
+/// where a reader sees the whole paragraph that was added or removed.
+fn slide_to_paragraph_starts(ops: &mut [Op], old: &[Token<'_>], new: &[Token<'_>]) {
+    for index in 0..ops.len() {
+        let (tag, old_range, new_range) = ops[index].clone();
+        let (range, tokens) = match tag {
+            DiffTag::Insert => (new_range, new),
+            DiffTag::Delete => (old_range, old),
+            _ => continue,
+        };
+        let equal_len = |op: Option<&Op>| match op {
+            Some((DiffTag::Equal, _, new_range)) => new_range.len(),
+            _ => 0,
+        };
+        let before = equal_len(index.checked_sub(1).and_then(|i| ops.get(i)));
+        let after = equal_len(ops.get(index + 1));
+        let same = |a: usize, b: usize| tokens[a].key() == tokens[b].key();
+        let left = (1..=before.min(range.start))
+            .take_while(|k| same(range.start - k, range.end - k))
+            .count();
+        let right = (0..after.min(tokens.len().saturating_sub(range.end)))
+            .take_while(|k| same(range.start + k, range.end + k))
+            .count();
+        let score = |start: usize| match start.checked_sub(1).map(|i| tokens[i].text) {
+            None => 2,
+            Some(text) if text.matches('\n').count() >= 2 => 2,
+            Some(text) if text.contains('\n') => 1,
+            _ => 0,
+        };
+        let best = (-(left as isize)..=right as isize)
+            .max_by_key(|shift| {
+                let start = range.start as isize + shift;
+                (
+                    score(start as usize),
+                    std::cmp::Reverse(shift.unsigned_abs()),
+                )
+            })
+            .unwrap_or(0);
+        if best == 0 {
+            continue;
+        }
+        let shift = |range: &mut Range<usize>, start: bool, end: bool| {
+            if start {
+                range.start = range.start.saturating_add_signed(best);
+            }
+            if end {
+                range.end = range.end.saturating_add_signed(best);
+            }
+        };
+        if let Some(previous) = index.checked_sub(1).and_then(|i| ops.get_mut(i)) {
+            shift(&mut previous.1, false, true);
+            shift(&mut previous.2, false, true);
+        }
+        shift(&mut ops[index].1, true, true);
+        shift(&mut ops[index].2, true, true);
+        if let Some(next) = ops.get_mut(index + 1) {
+            shift(&mut next.1, true, false);
+            shift(&mut next.2, true, false);
+        }
+    }
 }
 
 fn diff_slices(old: &[&str], new: &[&str]) -> Vec<similar::DiffOp> {
@@ -432,6 +543,40 @@ mod tests {
         assert_eq!(
             format_hunk(&hunks[0], false),
             "Send us 2 [-new-]{+fresh+} printed"
+        );
+    }
+
+    #[test]
+    fn an_added_paragraph_is_shown_from_its_start() {
+        let new = file_from(&[
+            ("Dear Mrs Jones,", Some("greeting")),
+            ("\n\n", None),
+            ("We cannot continue.", Some("reply")),
+            ("\n\n", None),
+            ("We need a new photo.", Some("photo.intro")),
+        ]);
+        let old =
+            "t, case c: email, en\nAnswers: none\n\nDear Mrs Jones,\n\nWe need a new photo.\n";
+        let hunks = word_diff(old, &new, &BTreeSet::new());
+        assert_eq!(hunks.len(), 1);
+        assert_eq!(
+            hunks[0].pieces,
+            vec![Piece::Added("We cannot continue.\n\n".into())]
+        );
+        assert_eq!(hunks[0].phrases, vec!["reply".to_string()]);
+        assert_eq!(hunks[0].line, 6);
+    }
+
+    #[test]
+    fn changes_with_only_spacing_between_read_as_one() {
+        let new = file_from(&[("ask your referee to sign it.", Some("p"))]);
+        let old =
+            "t, case c: email, en\nAnswers: none\n\nask the person who knows you to sign it.\n";
+        let hunks = word_diff(old, &new, &BTreeSet::new());
+        assert_eq!(hunks.len(), 1);
+        assert_eq!(
+            format_hunk(&hunks[0], false),
+            "ask [-the person who knows you-]{+your referee+} to sign it."
         );
     }
 
