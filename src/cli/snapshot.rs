@@ -35,9 +35,10 @@ pub fn run(library_dir: &Path, args: SnapshotArgs) -> u8 {
         Ok(files) => files,
         Err(errors) => {
             eprintln!(
-                "error: {} case{} cannot be snapshotted:",
+                "error: {} problem{} with template cases; {} is left as it is:",
                 errors.len(),
-                if errors.len() == 1 { "" } else { "s" }
+                if errors.len() == 1 { "" } else { "s" },
+                cases_dir.display()
             );
             for error in &errors {
                 eprintln!("  {error}");

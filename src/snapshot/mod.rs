@@ -40,8 +40,9 @@ pub struct CaseError {
     pub line: u64,
     pub template: String,
     pub case: String,
-    /// The run that failed, `TEMPLATE/CASE.CHANNEL.LANGUAGE`, when it is one run.
-    pub run: Option<String>,
+    /// The runs (`CHANNEL.LANGUAGE`) that failed this way; empty when the problem is the
+    /// case's declaration itself.
+    pub runs: Vec<String>,
     pub problems: Vec<String>,
 }
 
@@ -52,8 +53,8 @@ impl fmt::Display for CaseError {
             write!(f, ":{}", self.line)?;
         }
         write!(f, ": template `{}`, case `{}`", self.template, self.case)?;
-        if let Some(run) = &self.run {
-            write!(f, " ({run})")?;
+        if !self.runs.is_empty() {
+            write!(f, " ({})", self.runs.join(", "))?;
         }
         write!(f, ":")?;
         for problem in &self.problems {
@@ -111,7 +112,18 @@ pub fn render_cases(
     for (_, result) in results {
         match result {
             Ok(file) => files.push(file),
-            Err(error) => errors.push(*error),
+            // The same problem in the same case on another channel or language is one error.
+            Err(error) => match errors.last_mut() {
+                Some(last)
+                    if last.template == error.template
+                        && last.case == error.case
+                        && last.problems == error.problems
+                        && !last.runs.is_empty() =>
+                {
+                    last.runs.extend(error.runs)
+                }
+                _ => errors.push(*error),
+            },
         }
     }
     if errors.is_empty() {
@@ -129,7 +141,7 @@ fn render_case(library: &Library, run: &CaseRun<'_>) -> Result<CaseFile, Box<Cas
             line: case_line(run),
             template: run.template.id.clone(),
             case: run.case.name.clone(),
-            run: Some(run.name()),
+            runs: vec![format!("{}.{}", run.channel, run.language)],
             problems,
         })
     };
@@ -177,7 +189,7 @@ fn check_case_names(library: &Library) -> Vec<CaseError> {
                     line: template.case_lines.get(index).copied().unwrap_or(0),
                     template: template.id.clone(),
                     case: case.name.clone(),
-                    run: None,
+                    runs: Vec::new(),
                     problems,
                 });
             }
