@@ -8,6 +8,7 @@
 //! - [`lint`]: house-style rules run on the document; findings, never silent fixes.
 //! - [`render`]: one backend per channel, each a pure function of the document.
 //! - [`snapshot`]: every template case rendered to a text file, compared word by word.
+//! - [`send`]: hands a built email to an SMTP server, with retries.
 //! - [`cli`]: the `comms` command line, the only place with input and output.
 
 pub mod cases;
@@ -20,3 +21,4 @@ pub mod message;
 pub mod render;
 pub mod request;
 pub mod snapshot;
+pub mod send;

@@ -7,7 +7,8 @@ use crate::compose::{ComposeError, compose};
 use crate::document::Document;
 use crate::library::Library;
 use crate::lint::Finding;
-use crate::request::Request;
+use crate::render::email;
+use crate::request::{Channel, Request};
 
 /// What `render --format json` prints and `POST /api/render` answers.
 #[derive(Debug, Clone, Serialize)]
@@ -42,11 +43,20 @@ impl std::error::Error for MessageError {}
 /// Composes, lints and renders one request.
 pub fn build_message(library: &Library, request: &Request) -> Result<Message, MessageError> {
     let document = compose(library, request).map_err(MessageError::Compose)?;
+    let mut findings = Vec::new();
+    let html = if document.channel == Channel::Email {
+        findings.extend(email::recipient::findings(
+            document.recipient.email.as_deref(),
+        ));
+        Some(email::html::render(&document))
+    } else {
+        None
+    };
     Ok(Message {
         subject: document.subject_text(),
         text: crate::render::text::render(&document),
-        html: None,
-        findings: Vec::new(),
+        html,
+        findings,
         document,
     })
 }

@@ -8,6 +8,7 @@ pub mod check;
 mod impact;
 mod render;
 mod snapshot;
+mod send;
 mod templates;
 
 use std::io::Read;
@@ -45,6 +46,8 @@ pub enum Command {
     Snapshot(snapshot::SnapshotArgs),
     /// List every template case whose message shows a phrase.
     Impact(impact::ImpactArgs),
+    /// Compose, lint and send one email request through the configured SMTP server.
+    Send(send::SendArgs),
 }
 
 /// Exit status for success.
@@ -73,6 +76,7 @@ pub fn run() -> ExitCode {
         Command::Check(args) => check::run(&library_dir, args),
         Command::Snapshot(args) => snapshot::run(&library_dir, args),
         Command::Impact(args) => impact::run(&library_dir, args),
+        Command::Send(args) => send::run(&library_dir, args),
     };
     ExitCode::from(status)
 }

@@ -5,7 +5,10 @@ use std::path::{Path, PathBuf};
 use clap::{Args, ValueEnum};
 
 use super::{EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, load_library, read_input, write_output};
+use chrono::Utc;
+
 use crate::message::{MessageError, build_message};
+use crate::render::email;
 use crate::request::parse_request;
 
 #[derive(Debug, Args)]
@@ -18,6 +21,10 @@ pub struct RenderArgs {
     /// Write to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Sending configuration whose `email` section sets the sender addresses of `--format
+    /// eml` (defaults to $COMMS_SEND_CONFIG, then the guidance's addresses).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -26,6 +33,10 @@ pub enum Format {
     Text,
     /// `{subject, text, html, findings}`.
     Json,
+    /// The HTML body of an email.
+    Html,
+    /// The complete email as a MIME message (`.eml`), byte-identical for the same request.
+    Eml,
 }
 
 pub fn run(library_dir: &Path, args: RenderArgs) -> u8 {
@@ -77,12 +88,48 @@ pub fn run(library_dir: &Path, args: RenderArgs) -> u8 {
             json.push('\n');
             json.into_bytes()
         }
+        Format::Html => match &message.html {
+            Some(html) => html.clone().into_bytes(),
+            None => {
+                eprintln!(
+                    "error: {origin}: --format html is for email; this request is for the {} channel",
+                    message.document.channel
+                );
+                return EXIT_BAD_INPUT;
+            }
+        },
+        Format::Eml => {
+            let settings = match super::send::load_config(args.config.as_deref()) {
+                Ok(config) => config.map(|config| config.email).unwrap_or_default(),
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    return EXIT_BAD_INPUT;
+                }
+            };
+            match email::render(&library, &message.document, &settings, Utc::now()) {
+                Ok(email) => email.mime,
+                Err(err) => {
+                    eprintln!("error: {origin}: {err}");
+                    return EXIT_BAD_INPUT;
+                }
+            }
+        }
     };
     if let Err(message) = write_output(args.output.as_deref(), &bytes) {
         eprintln!("error: {message}");
         return EXIT_BAD_INPUT;
     }
-    for finding in &message.findings {
+    print_findings(&message.findings);
+    if crate::lint::has_errors(&message.findings) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
+
+/// Prints findings to standard error, one a line.
+pub(super) fn print_findings(findings: &[crate::lint::Finding]) {
+    for finding in findings {
         eprintln!(
             "{}: {}:{}: {} [{}]",
             match finding.severity {
@@ -95,10 +142,5 @@ pub fn run(library_dir: &Path, args: RenderArgs) -> u8 {
             finding.message,
             finding.rule
         );
-    }
-    if crate::lint::has_errors(&message.findings) {
-        EXIT_FINDINGS
-    } else {
-        EXIT_OK
     }
 }

@@ -1,5 +1,7 @@
 //! Render: one backend per channel, each a pure function of the composed document.
 //!
 //! - [`text`]: the plain text of any channel (email body, letter body, scripts).
+//! - [`email`]: the HTML body and the MIME message of an email.
 
+pub mod email;
 pub mod text;
