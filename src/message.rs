@@ -43,7 +43,7 @@ impl std::error::Error for MessageError {}
 /// Composes, lints and renders one request.
 pub fn build_message(library: &Library, request: &Request) -> Result<Message, MessageError> {
     let document = compose(library, request).map_err(MessageError::Compose)?;
-    let mut findings = Vec::new();
+    let mut findings = crate::lint::lint_document(library, &document);
     let html = if document.channel == Channel::Email {
         findings.extend(email::recipient::findings(
             document.recipient.email.as_deref(),

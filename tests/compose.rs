@@ -241,7 +241,7 @@ Write to us with the information we need, and include your application reference
 
 We need you to choose a new referee for your application. This is because the person you chose is related to you.
 
-Your new referee must have known you for at least 2 years and must not be related to you or live at the same address as you. They must work in, or be retired from, a recognised profession, or be well respected in their community. You can check who can be a referee on GOV.UK.
+Your new referee must have known you for at least 2 years. They must not be related to you or live at the same address as you. They must work in, or be retired from, a recognised profession, or be well respected in their community. You can check who can be a referee on GOV.UK.
 
 Ask your new referee to fill in and sign the form that came with this letter. Then send the form back to us.
 
@@ -551,6 +551,18 @@ fn missing_required_answer_names_the_question_and_values() {
 }
 
 #[test]
+fn a_template_that_needs_one_of_several_answers_says_which() {
+    assert_bad_request(
+        &format!(
+            "{PEOPLE}parts: [{{template: request-information, answers: {{details: \"  \"}}}}]\n"
+        ),
+        &[
+            "part 1 (request-information): answer at least one of these questions: `needs` (\"What information do we need\"), `details` (\"Anything else we need (free text)\")",
+        ],
+    );
+}
+
+#[test]
 fn free_text_is_refused_where_the_question_is_not_free_text() {
     // Paragraphs typed into a short text question.
     assert_bad_request(
@@ -616,7 +628,9 @@ fn template_syntax_in_values_is_printed_literally_never_run() {
         "{PEOPLE}parts:\n  - template: csmt-enquiry-reply\n    answers:\n      acknowledgement: enquiry\n      answer: {typed:?}\n  - template: request-call-us\n    answers: {{phone_attempts: three, phone_number: \"{{{{ 1 + 1 }}}} <b>\"}}\n"
     );
     let (status, stdout, stderr) = render_cli(&yaml, &[]);
-    assert_eq!(status, 0, "{stderr}");
+    // Printed as typed, and the linter flags what looks like template markers and markup.
+    assert_eq!(status, 1, "{stderr}");
+    assert!(stderr.contains("[unfilled-placeholder]"), "{stderr}");
     assert!(stdout.contains(&format!("\n{typed}\n")), "{stdout}");
     assert!(
         stdout.contains("Please call Sam at HM Passport Office on {{ 1 + 1 }} <b>."),
@@ -625,7 +639,7 @@ fn template_syntax_in_values_is_printed_literally_never_run() {
     assert!(!stdout.contains("49") && !stdout.contains("Mrs Mrs"));
 
     let (status, json, stderr) = render_cli(&yaml, &["--format", "json"]);
-    assert_eq!(status, 0, "{stderr}");
+    assert_eq!(status, 1, "{stderr}");
     let value: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
     let text = value["text"].as_str().unwrap_or_default();
     assert!(text.contains(typed), "{text}");
@@ -644,9 +658,7 @@ fn line_breaks_in_free_text_make_paragraphs_and_elsewhere_are_refused() {
     );
     // A line break in a name could forge an email header or a letter line.
     assert_bad_request(
-        &format!(
-            "customer: {{title: Mrs, first_name: Siân, last_name: \"Jones\\nBcc: x@example.com\"}}\nstaff: {{first_name: Sam}}\nparts: [{{template: mailbox-auto-acknowledgement}}]\n"
-        ),
+        "customer: {title: Mrs, first_name: Siân, last_name: \"Jones\\nBcc: x@example.com\"}\nstaff: {first_name: Sam}\nparts: [{template: mailbox-auto-acknowledgement}]\n",
         &["customer.last_name: holds a line break; write it on one line, as plain text"],
     );
 }
@@ -683,5 +695,54 @@ fn the_examples_render() {
     assert!(
         text.starts_with("Dear Ms Khan,") && text.contains("came with this letter"),
         "a paper application without email gets a letter: {text}"
+    );
+}
+
+#[test]
+fn a_shared_phrase_with_different_values_is_kept_and_with_the_same_values_is_not() {
+    let library = library();
+    let two_dates = compose(
+        &library,
+        &request_yaml(
+            "email",
+            "en",
+            "standard",
+            "  - template: request-documents\n    answers: { documents: [birth_certificate], reply_by: 2026-12-01 }\n  - template: request-documents\n    answers: { documents: [previous_passport], reply_by: 2027-01-05 }\n",
+        ),
+    );
+    assert!(
+        two_dates
+            .text
+            .contains("Please send them by 01 December 2026.")
+            && two_dates
+                .text
+                .contains("Please send them by 05 January 2027."),
+        "{}",
+        two_dates.text
+    );
+    let same_date = compose(
+        &library,
+        &request_yaml(
+            "email",
+            "en",
+            "standard",
+            "  - template: request-documents\n    answers: { documents: [birth_certificate], reply_by: 2026-12-01 }\n  - template: request-documents\n    answers: { documents: [previous_passport], reply_by: 2026-12-01 }\n",
+        ),
+    );
+    assert_eq!(
+        same_date
+            .text
+            .matches("Please send them by 01 December 2026.")
+            .count(),
+        1,
+        "{}",
+        same_date.text
+    );
+    assert_eq!(
+        same_date
+            .text
+            .matches("We cannot continue with your passport application")
+            .count(),
+        1
     );
 }

@@ -1,5 +1,6 @@
 //! `comms check`: validate the whole library: phrases, templates, and every template case in
-//! every language and channel; report Welsh coverage and phrases no case shows.
+//! every language and channel; run every lint rule's own examples and lint every phrase in
+//! each of its languages; report Welsh coverage and phrases no case shows.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -61,6 +62,8 @@ pub fn run(library_dir: &Path, _args: CheckArgs) -> u8 {
 pub fn check_library(library: &Library) -> CheckReport {
     let mut report = CheckReport::default();
     let mut shown: BTreeSet<String> = BTreeSet::new();
+    // Phrases shown by a template that the guidance allows to give a contact centre number.
+    let mut shown_where_contact_allowed: BTreeSet<String> = BTreeSet::new();
     let runs = case_runs(library);
     for template in library.templates.values() {
         if template.spec.cases.is_empty() {
@@ -83,14 +86,18 @@ pub fn check_library(library: &Library) -> CheckReport {
                 for span in spans {
                     if let Some(id) = span.source.phrase_id() {
                         shown.insert(id.to_string());
+                        if run.template.spec.allows_contact_centre {
+                            shown_where_contact_allowed.insert(id.to_string());
+                        }
                     }
                 }
-                for finding in message
-                    .findings
-                    .iter()
-                    .filter(|f| f.severity == crate::lint::Severity::Error)
-                {
-                    report.errors.push(format!(
+                for finding in &message.findings {
+                    let list = if finding.severity == crate::lint::Severity::Error {
+                        &mut report.errors
+                    } else {
+                        &mut report.warnings
+                    };
+                    list.push(format!(
                         "{}: case `{}` ({}): {}:{}: {} [{}] in `{}`",
                         run.template.spec_file.display(),
                         run.case.name,
@@ -100,6 +107,16 @@ pub fn check_library(library: &Library) -> CheckReport {
                         finding.message,
                         finding.rule,
                         finding.text
+                    ));
+                }
+                if document.channel == crate::request::Channel::Letter
+                    && let Err(err) = crate::render::letter::extracted_text(document)
+                {
+                    report.errors.push(format!(
+                        "{}: case `{}` ({}): the letter cannot be printed: {err}",
+                        run.template.spec_file.display(),
+                        run.case.name,
+                        run.name(),
                     ));
                 }
             }
@@ -122,6 +139,29 @@ pub fn check_library(library: &Library) -> CheckReport {
                         run.name(),
                         problem
                     ));
+                }
+            }
+        }
+    }
+    report
+        .errors
+        .extend(crate::lint::examples::check_examples(&library.rules));
+    for phrase in library.phrases.values() {
+        for language in crate::request::Language::ALL {
+            let allowed = shown_where_contact_allowed.contains(&phrase.id);
+            for finding in crate::lint::lint_phrase(library, phrase, language, allowed) {
+                let line = format!(
+                    "{}:{}: phrase `{}` ({language}) breaks the house style: {} [{}] in “{}”",
+                    phrase.file.display(),
+                    phrase.line,
+                    phrase.id,
+                    finding.message,
+                    finding.rule,
+                    finding.text
+                );
+                match finding.severity {
+                    crate::lint::Severity::Error => report.errors.push(line),
+                    _ => report.warnings.push(line),
                 }
             }
         }

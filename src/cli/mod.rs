@@ -6,10 +6,13 @@
 
 pub mod check;
 mod impact;
+mod plan_calls;
+mod lint;
 mod render;
 mod snapshot;
 mod send;
-mod templates;
+mod serve;
+pub mod templates;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -40,14 +43,20 @@ pub enum Command {
     Render(render::RenderArgs),
     /// List the templates and their questions.
     Templates(templates::TemplatesArgs),
-    /// Validate the whole library: phrases, templates and every template case.
+    /// Validate the whole library: phrases, templates, lint rules and every template case.
     Check(check::CheckArgs),
     /// Write, or check with --check, the wording of every template case under snapshots/.
     Snapshot(snapshot::SnapshotArgs),
     /// List every template case whose message shows a phrase.
     Impact(impact::ImpactArgs),
+    /// Plan calls to a customer: when to call, and the voicemail for each attempt.
+    PlanCalls(plan_calls::PlanCallsArgs),
+    /// Lint any text (a file, or `-` for stdin) against the house-style rules.
+    Lint(lint::LintArgs),
     /// Compose, lint and send one email request through the configured SMTP server.
     Send(send::SendArgs),
+    /// Serve the staff web page and the JSON API.
+    Serve(serve::ServeArgs),
 }
 
 /// Exit status for success.
@@ -76,7 +85,10 @@ pub fn run() -> ExitCode {
         Command::Check(args) => check::run(&library_dir, args),
         Command::Snapshot(args) => snapshot::run(&library_dir, args),
         Command::Impact(args) => impact::run(&library_dir, args),
+        Command::PlanCalls(args) => plan_calls::run(&library_dir, args),
+        Command::Lint(args) => lint::run(&library_dir, args),
         Command::Send(args) => send::run(&library_dir, args),
+        Command::Serve(args) => serve::run(&library_dir, args),
     };
     ExitCode::from(status)
 }

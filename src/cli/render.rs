@@ -7,8 +7,9 @@ use clap::{Args, ValueEnum};
 use super::{EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, load_library, read_input, write_output};
 use chrono::Utc;
 
-use crate::message::{MessageError, build_message};
+use crate::message::{Message, MessageError, build_message};
 use crate::render::email;
+use crate::render::letter::{self, LetterError, LetterSettings};
 use crate::request::parse_request;
 
 #[derive(Debug, Args)]
@@ -25,6 +26,9 @@ pub struct RenderArgs {
     /// eml` (defaults to $COMMS_SEND_CONFIG, then the guidance's addresses).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Text size in points for large-print letters (`large_print: true`); at least 14.
+    #[arg(long, value_name = "PT", default_value_t = 14.0)]
+    pub large_print_size: f32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -37,6 +41,8 @@ pub enum Format {
     Html,
     /// The complete email as a MIME message (`.eml`), byte-identical for the same request.
     Eml,
+    /// The letter as a PDF file (needs `channel: letter` and `-o FILE`).
+    Pdf,
 }
 
 pub fn run(library_dir: &Path, args: RenderArgs) -> u8 {
@@ -114,6 +120,10 @@ pub fn run(library_dir: &Path, args: RenderArgs) -> u8 {
                 }
             }
         }
+        Format::Pdf => match pdf_bytes(&message, &args, origin) {
+            Ok(bytes) => bytes,
+            Err(status) => return status,
+        },
     };
     if let Err(message) = write_output(args.output.as_deref(), &bytes) {
         eprintln!("error: {message}");
@@ -143,4 +153,31 @@ pub(super) fn print_findings(findings: &[crate::lint::Finding]) {
             finding.rule
         );
     }
+}
+
+/// The letter as PDF, or the exit status after printing why it cannot be produced.
+fn pdf_bytes(message: &Message, args: &RenderArgs, origin: &str) -> Result<Vec<u8>, u8> {
+    use std::io::IsTerminal;
+    if args.output.is_none() && std::io::stdout().is_terminal() {
+        eprintln!("error: --format pdf writes a binary file; give it a name with -o FILE");
+        return Err(EXIT_BAD_INPUT);
+    }
+    if !(args.large_print_size.is_finite() && (14.0..=24.0).contains(&args.large_print_size)) {
+        eprintln!(
+            "error: --large-print-size {} is not accepted; give a size from 14 to 24 points",
+            args.large_print_size
+        );
+        return Err(EXIT_BAD_INPUT);
+    }
+    let settings = LetterSettings {
+        large_print_size: args.large_print_size,
+        ..LetterSettings::default()
+    };
+    letter::render(&message.document, &message.findings, &settings).map_err(|err| {
+        eprintln!("error: {origin}: {err}");
+        match err {
+            LetterError::Refused { .. } => EXIT_FINDINGS,
+            _ => EXIT_BAD_INPUT,
+        }
+    })
 }

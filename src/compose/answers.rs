@@ -271,6 +271,29 @@ pub fn check_answers(
             }
         }
     }
+    let one_of = &template.spec.answer_at_least_one_of;
+    if !one_of.is_empty()
+        && !one_of
+            .iter()
+            .any(|id| answers.get(id).is_some_and(|answer| !is_blank(answer)))
+    {
+        problems.push(Problem {
+            part: Some(part),
+            template: Some(template.id.clone()),
+            question: None,
+            message: format!(
+                "answer at least one of these questions: {}",
+                one_of
+                    .iter()
+                    .map(|id| {
+                        let label = template.question(id).map_or("", |q| q.label.as_str());
+                        format!("`{id}` (\"{}\")", label.trim_end_matches('?'))
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        });
+    }
     for condition in &template.spec.only_when {
         let holds = matches!(answers.get(&condition.question), Some(Answer::One(value)) if *value == condition.equals);
         // A missing required answer is already reported; otherwise the condition speaks.

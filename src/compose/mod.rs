@@ -177,7 +177,7 @@ pub fn compose(library: &Library, request: &Request) -> Result<Document, Compose
         values: &values,
         blocks: Vec::new(),
         seen_units: HashSet::new(),
-        phrases_used: BTreeSet::new(),
+        without_welsh: BTreeSet::new(),
         problems: Vec::new(),
     };
 
@@ -239,12 +239,7 @@ pub fn compose(library: &Library, request: &Request) -> Result<Document, Compose
     }
 
     if language == Language::Cy {
-        let missing: Vec<&str> = builder
-            .phrases_used
-            .iter()
-            .filter(|id| library.phrase(id).is_some_and(|p| p.cy.is_none()))
-            .map(String::as_str)
-            .collect();
+        let missing: Vec<&str> = builder.without_welsh.iter().copied().collect();
         if !missing.is_empty() {
             builder.problems.push(Problem::general(format!(
                 "the message is in Welsh but {} phrase{} no Welsh text: {}; add `cy:` to {} in phrases/",
@@ -423,9 +418,10 @@ struct Builder<'a> {
     library: &'a Library,
     values: &'a Values<'a>,
     blocks: Vec<Block>,
-    /// Phrase sequences of the paragraphs and items already in the message.
-    seen_units: HashSet<Vec<String>>,
-    phrases_used: BTreeSet<String>,
+    /// Text of the phrase-only paragraphs and items already in the message.
+    seen_units: HashSet<String>,
+    /// Phrases placed in a Welsh message that have no Welsh text.
+    without_welsh: BTreeSet<&'a str>,
     problems: Vec<Problem>,
 }
 
@@ -436,21 +432,19 @@ impl Builder<'_> {
 
     /// Adds a body paragraph or list item, joining list items to the list before them.
     fn push_unit(&mut self, kind: BlockKind, line: Inline) {
-        let key: Vec<String> = line
+        let has_phrase = line
             .spans
             .iter()
-            .filter_map(|span| match &span.source {
-                Source::Phrase { id } => Some(id.clone()),
-                _ => None,
-            })
-            .collect();
+            .any(|span| matches!(span.source, Source::Phrase { .. }));
         let only_phrases = line.spans.iter().all(|span| {
             matches!(
                 span.source,
                 Source::Phrase { .. } | Source::Placeholder { .. }
             ) || span.text.trim().is_empty()
         });
-        if !key.is_empty() && only_phrases && !self.seen_units.insert(dedup_key(&key)) {
+        // The same phrases with the same values: the same unit. The same phrase with another
+        // value (another part's date, say) says something new and stays.
+        if has_phrase && only_phrases && !self.seen_units.insert(line.text()) {
             return;
         }
         if kind != BlockKind::Paragraph
@@ -595,14 +589,17 @@ impl Builder<'_> {
         part: Option<(usize, &Template)>,
     ) -> Inline {
         let mut spans = Vec::new();
-        let Some(phrase) = self.library.phrase(id) else {
+        let library = self.library;
+        let Some(phrase) = library.phrase(id) else {
             self.problems.push(Problem::general(format!(
                 "phrase `{id}` is not in the library"
             )));
             return Inline { spans };
         };
-        self.phrases_used.insert(id.to_string());
         let language = self.values.language;
+        if language == Language::Cy && phrase.cy.is_none() {
+            self.without_welsh.insert(phrase.id.as_str());
+        }
         // A missing Welsh text is reported once for the whole message; compose on in English
         // only to find every other problem.
         let text = phrase.text(language).unwrap_or(&phrase.en);
@@ -689,11 +686,6 @@ impl Builder<'_> {
         };
         Some(value.trim().to_string())
     }
-}
-
-/// Two units with the same phrases are the same unit, whatever the spacing between them.
-fn dedup_key(phrases: &[String]) -> Vec<String> {
-    phrases.to_vec()
 }
 
 /// Removes spacing at both ends of a line and empty spans.

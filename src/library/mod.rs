@@ -5,6 +5,7 @@
 //!
 //! - `phrases/*.yaml`: phrase id to English and Welsh text ([`phrases`]).
 //! - `templates/ID.yaml` and `templates/ID.tera`: a template's questions and body ([`templates`]).
+//! - `rules/ID.yaml`: the house-style lint rules ([`crate::lint::rules`]), optional.
 //!
 //! A library with any error refuses to load and reports all of them, each with file, line and
 //! column.
@@ -13,7 +14,7 @@ pub mod error;
 pub mod phrases;
 pub mod templates;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -60,6 +61,8 @@ pub struct Library {
     pub root: PathBuf,
     pub phrases: BTreeMap<String, Phrase>,
     pub templates: BTreeMap<String, Template>,
+    /// The house-style rules, with the phrase index they read.
+    pub rules: crate::lint::RuleSet,
     tera: tera::Tera,
 }
 
@@ -69,6 +72,7 @@ impl std::fmt::Debug for Library {
             .field("root", &self.root)
             .field("phrases", &self.phrases.len())
             .field("templates", &self.templates.len())
+            .field("rules", &self.rules.rules.len())
             .finish()
     }
 }
@@ -79,11 +83,12 @@ impl Library {
         let mut errors = Vec::new();
         let phrases = load_phrases(&root.join("phrases"), &mut errors);
         let templates = load_templates(&root.join("templates"), &mut errors);
-        Library::assemble(root, phrases, templates, errors)
+        let rules = load_rules(&root.join("rules"), &mut errors);
+        Library::assemble(root, phrases, templates, rules, errors)
     }
 
     /// Builds a library from sources in memory: `(path, text)` pairs whose paths start with
-    /// `phrases/` or `templates/`. Used by tests and benchmarks.
+    /// `phrases/`, `templates/` or `rules/`. Used by tests and benchmarks.
     pub fn from_sources(files: &[(&str, &str)]) -> Result<Library, LibraryErrors> {
         let mut errors = Vec::new();
         let mut phrases = BTreeMap::new();
@@ -117,22 +122,32 @@ impl Library {
                 }
             }
         }
-        Library::assemble(Path::new("."), phrases, templates, errors)
+        let rules = sorted
+            .iter()
+            .filter(|(path, _)| path.starts_with("rules/") && path.ends_with(".yaml"))
+            .filter_map(|(path, text)| {
+                crate::lint::rules::read_rule_file(Path::new(path), text, &mut errors)
+            })
+            .collect();
+        Library::assemble(Path::new("."), phrases, templates, rules, errors)
     }
 
     fn assemble(
         root: &Path,
         phrases: BTreeMap<String, Phrase>,
         templates: BTreeMap<String, Template>,
+        rules: Vec<crate::lint::Rule>,
         mut errors: Vec<LibraryError>,
     ) -> Result<Library, LibraryErrors> {
         let tera = build_tera(&phrases, &templates, &mut errors);
         check_references(&phrases, &templates, &mut errors);
         if errors.is_empty() {
+            let rules = crate::lint::RuleSet::new(rules, &phrases);
             Ok(Library {
                 root: root.to_path_buf(),
                 phrases,
                 templates,
+                rules,
                 tera,
             })
         } else {
@@ -214,6 +229,22 @@ fn load_phrases(dir: &Path, errors: &mut Vec<LibraryError>) -> BTreeMap<String, 
     phrases
 }
 
+/// Reads `rules/*.yaml`; a library without a `rules/` folder has no rules.
+fn load_rules(dir: &Path, errors: &mut Vec<LibraryError>) -> Vec<crate::lint::Rule> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    let mut rules = Vec::new();
+    for path in sorted_entries(dir, "yaml", errors) {
+        if let Some(text) = read_text(&path, errors)
+            && let Some(rule) = crate::lint::rules::read_rule_file(&path, &text, errors)
+        {
+            rules.push(rule);
+        }
+    }
+    rules
+}
+
 fn load_templates(dir: &Path, errors: &mut Vec<LibraryError>) -> BTreeMap<String, Template> {
     let mut templates = BTreeMap::new();
     for body_path in sorted_entries(dir, "tera", errors) {
@@ -256,7 +287,8 @@ fn build_tera(
 ) -> tera::Tera {
     let mut tera = tera::Tera::new();
     tera.autoescape_on(Vec::<&str>::new());
-    let ids: Arc<BTreeSet<String>> = Arc::new(phrases.keys().cloned().collect());
+    // Hashed: looked up for every phrase of every message.
+    let ids: Arc<HashSet<String>> = Arc::new(phrases.keys().cloned().collect());
     tera.register_function(
         "phrase",
         move |kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<String> {
@@ -266,7 +298,13 @@ fn build_tera(
                     "phrase(id=\"{id}\") names a phrase that is not in phrases/"
                 )));
             }
-            Ok(format!("{MARK_START}p:{id}{MARK_END}"))
+            // Built by hand: this runs for every phrase of every message.
+            let mut marker = String::with_capacity(id.len() + 8);
+            marker.push(MARK_START);
+            marker.push_str("p:");
+            marker.push_str(id);
+            marker.push(MARK_END);
+            Ok(marker)
         },
     );
     tera.register_function(

@@ -446,5 +446,21 @@ mod tests {
         );
         assert!(phrases.contains_key("two"));
         assert_eq!(phrases["one"].en.raw, "One.");
+
+        // Duplicate keys inside one phrase are still refused, never silently replaced.
+        let mut errors = Vec::new();
+        read_phrase_file(
+            Path::new("phrases/b.yaml"),
+            "three:\n  en: One.\n  en: Two.\n",
+            &mut phrases,
+            &mut errors,
+        );
+        assert_eq!(errors.len(), 1);
+        assert!(
+            errors[0].to_string().contains("duplicate field `en`"),
+            "{}",
+            errors[0]
+        );
+        assert!(!phrases.contains_key("three"));
     }
 }

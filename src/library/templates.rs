@@ -66,6 +66,9 @@ pub struct TemplateSpec {
     /// Conditions on the answers without which the template must not be used.
     #[serde(default)]
     pub only_when: Vec<Condition>,
+    /// Questions of which at least one must be answered (each may be optional on its own).
+    #[serde(default)]
+    pub answer_at_least_one_of: Vec<String>,
     /// The guidance allows this template to give the customer a contact centre number.
     #[serde(default)]
     pub allows_contact_centre: bool,
@@ -299,6 +302,16 @@ pub fn read_template(
                     question.id,
                     condition.equals,
                     question.allowed_values()
+                ),
+            ));
+        }
+    }
+    for question in &spec.answer_at_least_one_of {
+        if !spec.questions.iter().any(|q| &q.id == question) {
+            errors.push(LibraryError::whole_file(
+                spec_file,
+                format!(
+                    "`answer_at_least_one_of` names question `{question}`, which the template does not declare"
                 ),
             ));
         }

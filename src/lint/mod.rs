@@ -1,9 +1,40 @@
 //! Lint: the house-style rules of the guidance, run on a composed document or on any text.
 //! Findings, never silent fixes; every finding says which rule, where, and what to write instead.
+//!
+//! - [`rules`]: rule files (`rules/ID.yaml`) read and validated into rules; [`patterns`]
+//!   compiles their regular expressions and word lists.
+//! - [`ruleset`]: the loaded rules with the indexes they read at run time.
+//! - [`kinds`]: how each kind of rule matches, on text that knows the source of every byte;
+//!   [`required`] holds the mandated-wording kind and its word-by-word difference.
+//! - [`similar`] and [`guidance`]: indexes of approved phrases and of internal guidance, for
+//!   the rules that compare free text with them.
+//! - [`examples`]: every rule's own examples, run by `comms check` and the tests.
+//!
+//! All matching is linear in the length of the text: regular expressions from the `regex`
+//! crate, literal lists with `aho-corasick`, word sequences through hash lookups.
+
+pub mod examples;
+pub mod guidance;
+pub mod kinds;
+pub mod patterns;
+pub mod required;
+pub mod rules;
+pub mod ruleset;
+pub mod similar;
+mod words;
+
+use std::ops::Range;
 
 use serde::Serialize;
 
-use crate::document::SourceKind;
+use crate::document::{BlockRole, Document, Source, SourceKind, SourcedText};
+use crate::library::templates::HouseFormat;
+use crate::library::{Library, Phrase, Segment};
+use crate::request::Language;
+pub use required::Mandated;
+use required::{mandated_by_rule, mandated_for};
+pub use rules::Rule;
+pub use ruleset::RuleSet;
 
 /// How serious a finding is. Error-level findings stop a message being sent.
 #[derive(
@@ -16,12 +47,37 @@ pub enum Severity {
     Error,
 }
 
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Suggestion => "suggestion",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// Which text of the message a finding points into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    /// The body: the `text` of the rendered message.
+    Body,
+    /// The subject line.
+    Subject,
+    /// The email recipient's address (line and column are 0).
+    Recipient,
+}
+
 /// One breach of the house style.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     pub rule: String,
     pub severity: Severity,
     pub message: String,
+    /// Whether `line` and `column` point into the body or the subject (or the finding is
+    /// about the recipient's address).
+    pub field: Field,
     /// 1-based line in the text the finding points into (the body, or the subject).
     pub line: usize,
     /// 1-based column, in characters.
@@ -32,6 +88,8 @@ pub struct Finding {
     pub suggestion: Option<String>,
     /// Where the text came from.
     pub source: SourceKind,
+    /// The phrase the text belongs to, for phrase text and placeholder values.
+    pub phrase: Option<String>,
 }
 
 /// True when any finding is an error.
@@ -39,4 +97,243 @@ pub fn has_errors(findings: &[Finding]) -> bool {
     findings
         .iter()
         .any(|finding| finding.severity == Severity::Error)
+}
+
+/// What rules may know about a message besides its text: facts of its templates and
+/// customer. Built from a document, or given by a rule's example.
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    /// The text is a composed message, so it has an opening and paragraphs; false for text
+    /// posted to `comms lint` and for a phrase on its own.
+    pub composed: bool,
+    pub language: Language,
+    /// A template of the message may give the customer a contact centre number.
+    pub allows_contact_centre: bool,
+    /// The message is in the Customer Services Management team house format.
+    pub csmt: bool,
+    /// The officer's initials.
+    pub initials: Option<String>,
+    /// Mandated wording the message must hold word for word.
+    pub required: Vec<Mandated>,
+    /// Customer details that must stay out of a subject (names, reference, address lines).
+    pub customer_details: Vec<String>,
+    /// Byte range of the first paragraph in the body.
+    pub first_block: Option<Range<usize>>,
+}
+
+/// A match before it is located: a byte range in the field's text and what to say about it.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub start: usize,
+    pub end: usize,
+    /// Replaces the rule's message when set (a required paragraph's difference).
+    pub message: Option<String>,
+    pub suggestion: Option<String>,
+}
+
+/// Lints a composed document: its subject and body, with the facts of its templates.
+pub fn lint_document(library: &Library, document: &Document) -> Vec<Finding> {
+    let body = document.body_sourced();
+    let subject = document.subject_sourced();
+    let facts = document_facts(library, document, &body.text);
+    lint_fields(&library.rules, &body, subject.as_ref(), &facts)
+}
+
+/// Lints any text, as if typed by staff: every rule that needs no composed message.
+pub fn lint_text(rules: &RuleSet, text: &str) -> Vec<Finding> {
+    let sourced = SourcedText::uniform(
+        text,
+        Source::FreeText {
+            template: String::new(),
+            question: String::new(),
+        },
+    );
+    lint_fields(rules, &sourced, None, &Facts::default())
+}
+
+/// Lints one phrase's text in one language, with placeholders filled by sample values: a
+/// finding here is a defect of the library. `allows_contact_centre` says whether a template
+/// that shows the phrase may give a contact centre number.
+pub fn lint_phrase(
+    library: &Library,
+    phrase: &Phrase,
+    language: Language,
+    allows_contact_centre: bool,
+) -> Vec<Finding> {
+    let Some(text) = phrase.text(language) else {
+        return Vec::new();
+    };
+    let mut sourced = SourcedText::default();
+    for segment in &text.segments {
+        let span = match segment {
+            Segment::Text(text) => crate::document::Span {
+                text: text.clone(),
+                source: Source::Phrase {
+                    id: phrase.id.clone(),
+                },
+            },
+            Segment::Placeholder(placeholder) => crate::document::Span {
+                text: "Sample".into(),
+                source: Source::Placeholder {
+                    phrase: phrase.id.clone(),
+                    name: placeholder.name(),
+                },
+            },
+        };
+        sourced.push_span(&span);
+    }
+    let mut facts = Facts {
+        language,
+        allows_contact_centre,
+        ..Facts::default()
+    };
+    let required_somewhere = library
+        .templates
+        .values()
+        .any(|t| t.spec.required_paragraphs.contains(&phrase.id));
+    if required_somewhere {
+        // A phrase is held to the rule file's wording; with none close, to nothing.
+        facts.required = mandated_by_rule(&library.rules, phrase, language)
+            .into_iter()
+            .collect();
+    }
+    lint_fields(&library.rules, &sourced, None, &facts)
+}
+
+fn document_facts(library: &Library, document: &Document, body: &str) -> Facts {
+    let templates: Vec<_> = document
+        .templates
+        .iter()
+        .filter_map(|id| library.template(id))
+        .collect();
+    let mut required = Vec::new();
+    for id in &document.required_paragraphs {
+        if let Some(phrase) = library.phrase(id) {
+            required.extend(mandated_for(&library.rules, phrase, document.language));
+        }
+    }
+    let titles = ["mr", "mrs", "ms", "miss", "mx", "dr"];
+    let mut customer_details: Vec<String> = document
+        .recipient
+        .full_name
+        .split_whitespace()
+        .filter(|word| word.chars().count() >= 2)
+        .filter(|word| !titles.contains(&word.to_lowercase().trim_end_matches('.')))
+        .map(str::to_string)
+        .collect();
+    customer_details.extend(document.reference.iter().cloned());
+    customer_details.extend(document.recipient.address.iter().cloned());
+    customer_details.extend(document.recipient.email.iter().cloned());
+    let first_block = document
+        .blocks
+        .iter()
+        .position(|block| block.role == BlockRole::Body)
+        .and_then(|index| block_range(body, index));
+    Facts {
+        composed: true,
+        language: document.language,
+        allows_contact_centre: templates.iter().any(|t| t.spec.allows_contact_centre),
+        csmt: templates
+            .iter()
+            .any(|t| t.spec.house_format == Some(HouseFormat::Csmt)),
+        initials: Some(document.sender.initials.clone()).filter(|i| !i.is_empty()),
+        required,
+        customer_details,
+        first_block,
+    }
+}
+
+/// The byte range of the `index`th block of body text, blocks being separated by blank lines.
+pub fn block_range(body: &str, index: usize) -> Option<Range<usize>> {
+    let mut start = 0;
+    for (number, block) in body.split("\n\n").enumerate() {
+        if number == index {
+            return Some(start..start + block.len());
+        }
+        start += block.len() + 2;
+    }
+    None
+}
+
+/// Runs every rule on the body and subject and locates the findings.
+pub fn lint_fields(
+    rules: &RuleSet,
+    body: &SourcedText,
+    subject: Option<&SourcedText>,
+    facts: &Facts,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let fields = std::iter::once((Field::Body, body)).chain(subject.map(|s| (Field::Subject, s)));
+    for (field, text) in fields {
+        let field_text = kinds::FieldText::new(field, text);
+        let mut hits: Vec<(usize, Hit)> = Vec::new();
+        for (index, rule) in rules.rules.iter().enumerate() {
+            hits.extend(
+                kinds::run(index, rule, rules, &field_text, facts)
+                    .into_iter()
+                    .map(|hit| (index, hit)),
+            );
+        }
+        locate(&rules.rules, field, text, hits, &mut findings);
+    }
+    findings
+}
+
+/// Turns byte ranges into findings with line and column, walking the text once, in order:
+/// the subject after the body, each by position, then by rule.
+fn locate(
+    rules: &[Rule],
+    field: Field,
+    text: &SourcedText,
+    mut hits: Vec<(usize, Hit)>,
+    findings: &mut Vec<Finding>,
+) {
+    hits.sort_by(|(rule_a, a), (rule_b, b)| {
+        (a.start, &rules[*rule_a].id, a.end).cmp(&(b.start, &rules[*rule_b].id, b.end))
+    });
+    let mut line = 1;
+    let mut column = 1;
+    let mut position = 0;
+    for (rule, hit) in hits {
+        let rule = &rules[rule];
+        let start = floor_boundary(&text.text, hit.start);
+        let end = floor_boundary(&text.text, hit.end.max(start));
+        if start > position {
+            let passed = &text.text.as_bytes()[position..start];
+            match passed.iter().rposition(|&b| b == b'\n') {
+                Some(last) => {
+                    line += passed.iter().filter(|&&b| b == b'\n').count();
+                    column = 1 + count_chars(&passed[last + 1..]);
+                }
+                None => column += count_chars(passed),
+            }
+            position = start;
+        }
+        let source = text.source_at(start);
+        findings.push(Finding {
+            rule: rule.id.clone(),
+            severity: rule.level,
+            message: hit.message.unwrap_or_else(|| rule.message.clone()),
+            field,
+            line,
+            column,
+            text: text.text[start..end].to_string(),
+            suggestion: hit.suggestion.or_else(|| rule.suggestion.clone()),
+            source: source.map_or(SourceKind::Template, Source::kind),
+            phrase: source.and_then(|s| s.phrase_id()).map(str::to_string),
+        });
+    }
+}
+
+/// Characters in UTF-8 bytes that start on a character boundary.
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
+}
+
+fn floor_boundary(text: &str, mut index: usize) -> usize {
+    index = index.min(text.len());
+    while !text.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
 }

@@ -2,6 +2,8 @@
 //!
 //! - [`text`]: the plain text of any channel (email body, letter body, scripts).
 //! - [`email`]: the HTML body and the MIME message of an email.
+//! - [`letter`]: the PDF letter (layout, fonts, PDF drawing).
 
 pub mod email;
+pub mod letter;
 pub mod text;

@@ -108,16 +108,13 @@ pub fn render(library: &Library, run: &CaseRun<'_>, message: &Message) -> Result
     })
 }
 
-/// The words of the message on its channel, as the customer meets them.
-///
-/// LEAD: when the PDF renderer lands on main, make the letter arm
-/// `crate::render::letter::extracted_text(&message.document).map_err(|err| err.to_string())?`
-/// (the text a PDF reader extracts from the letter). Until then a letter's file holds the
-/// letter's plain text body. Email, phone and voicemail use the message text the pipeline
-/// renders for their channel.
+/// The words of the message on its channel, as the customer meets them: for a letter, the
+/// text a PDF reader extracts from it (address window, date, reference, page numbers
+/// included); for email, phone and voicemail, the message text the pipeline renders.
 fn channel_text(message: &Message) -> Result<String, String> {
     let text = match message.document.channel {
-        Channel::Letter => message.text.clone(),
+        Channel::Letter => crate::render::letter::extracted_text(&message.document)
+            .map_err(|err| format!("the letter cannot be laid out: {err}"))?,
         Channel::Email | Channel::Voicemail | Channel::Phone | Channel::Sms => message.text.clone(),
     };
     Ok(visible_page_breaks(&text))

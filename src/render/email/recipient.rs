@@ -6,7 +6,7 @@
 use std::fmt;
 
 use crate::document::SourceKind;
-use crate::lint::{Finding, Severity};
+use crate::lint::{Field, Finding, Severity};
 
 /// Rule name of the findings this module produces.
 pub const RULE: &str = "email-recipient";
@@ -152,11 +152,13 @@ pub fn findings(address: Option<&str>) -> Vec<Finding> {
             rule: RULE.into(),
             severity: Severity::Error,
             message: err.to_string(),
+            field: Field::Recipient,
             line: 0,
             column: 0,
             text: address.to_string(),
             suggestion: None,
             source: SourceKind::Placeholder,
+            phrase: None,
         }],
         Ok(parsed) => match likely_domain(parsed.domain()) {
             Some(known) => vec![Finding {
@@ -166,11 +168,13 @@ pub fn findings(address: Option<&str>) -> Vec<Finding> {
                     "the email address domain `{}` looks like a misspelling: did you mean {known}? Check the address with the customer's application before sending",
                     parsed.domain()
                 ),
+                field: Field::Recipient,
                 line: 0,
                 column: 0,
                 text: address.to_string(),
                 suggestion: Some(format!("{}@{known}", parsed.user())),
                 source: SourceKind::Placeholder,
+                phrase: None,
             }],
             None => Vec::new(),
         },

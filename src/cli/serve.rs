@@ -1,0 +1,74 @@
+//! `comms serve`: the staff web page and the JSON API on one address (127.0.0.1:8080 unless
+//! told otherwise), on the library loaded once at start-up.
+
+use std::net::SocketAddr;
+use std::path::Path;
+
+use clap::Args;
+
+use super::{EXIT_BAD_INPUT, EXIT_OK, load_library};
+use crate::server::{AppState, bind_and_serve};
+
+/// The variable holding the access token; when set, every request must carry it.
+pub const TOKEN_VARIABLE: &str = "COMMS_API_TOKEN";
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on. Use 0.0.0.0 only behind a proxy that adds TLS, and with
+    /// COMMS_API_TOKEN set.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+}
+
+pub fn run(library_dir: &Path, args: ServeArgs) -> u8 {
+    let library = match load_library(library_dir) {
+        Ok(library) => library,
+        Err(status) => return status,
+    };
+    let token = std::env::var(TOKEN_VARIABLE)
+        .ok()
+        .map(|token| token.trim().to_string())
+        .filter(|token| !token.is_empty());
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("COMMS_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .try_init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("error: cannot start the server's runtime: {err}");
+            return EXIT_BAD_INPUT;
+        }
+    };
+    let settings = match super::send::load_config(None) {
+        Ok(config) => config.map(|config| config.email).unwrap_or_default(),
+        Err(message) => {
+            eprintln!("error: {message}");
+            return EXIT_BAD_INPUT;
+        }
+    };
+    let protected = token.is_some();
+    let mut state = AppState::new(library, token);
+    state.email = settings;
+    let result = runtime.block_on(bind_and_serve(args.addr, state, |addr| {
+        eprintln!(
+            "comms: serving the staff page at http://{addr}/ and the API at http://{addr}/api/{}",
+            if protected {
+                " (COMMS_API_TOKEN set: requests need the token)"
+            } else {
+                ""
+            }
+        );
+    }));
+    match result {
+        Ok(()) => EXIT_OK,
+        Err(err) => {
+            eprintln!("error: cannot serve on {}: {err}", args.addr);
+            EXIT_BAD_INPUT
+        }
+    }
+}

@@ -1,0 +1,216 @@
+//! The staff page's form: what the browser posts (`application/x-www-form-urlencoded`) read
+//! into plain data, and turned into a [`Request`]. Field names:
+//!
+//! `template` (repeated, the chosen templates), `language`, `channel`, `large_print`,
+//! `service`, `title`, `first_name`, `last_name`, `email`, `address` (one line each),
+//! `staff_first_name`, `staff_initials`, `staff_office`, `reference`, and
+//! `answer.TEMPLATE.QUESTION` (repeated for check boxes).
+
+use std::collections::BTreeMap;
+
+use crate::library::{Library, QuestionKind};
+use crate::request::{
+    Answer, Application, Channel, Customer, Language, Part, Request, Service, Staff,
+};
+
+/// Everything the staff page's form holds.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FormState {
+    /// Chosen template ids, in the order of the library's list.
+    pub templates: Vec<String>,
+    pub language: Language,
+    pub channel: Option<Channel>,
+    pub large_print: bool,
+    pub service: Service,
+    pub title: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub address: String,
+    pub staff_first_name: String,
+    pub staff_initials: String,
+    pub staff_office: String,
+    pub reference: String,
+    /// Answers by (template, question).
+    pub answers: BTreeMap<(String, String), Vec<String>>,
+    /// Which button sent the form: `preview` (show the message) or `questions` (only refresh
+    /// the questions for the chosen templates).
+    pub action: String,
+}
+
+/// The form field name of one question's answer.
+pub fn answer_field(template: &str, question: &str) -> String {
+    format!("answer.{template}.{question}")
+}
+
+impl FormState {
+    /// Reads the posted pairs. Unknown fields are ignored; unknown templates are dropped
+    /// (the page only offers the library's).
+    pub fn from_pairs(library: &Library, pairs: Vec<(String, String)>) -> FormState {
+        let mut state = FormState::default();
+        let mut chosen = Vec::new();
+        for (name, value) in pairs {
+            match name.as_str() {
+                "template" => chosen.push(value),
+                "language" => {
+                    state.language = match value.as_str() {
+                        "cy" => Language::Cy,
+                        _ => Language::En,
+                    }
+                }
+                "channel" => {
+                    state.channel = Channel::ALL
+                        .into_iter()
+                        .find(|channel| channel.as_str() == value)
+                }
+                "large_print" => state.large_print = value == "yes",
+                "service" => {
+                    state.service = match value.as_str() {
+                        "fast_track" => Service::FastTrack,
+                        "premium" => Service::Premium,
+                        _ => Service::Standard,
+                    }
+                }
+                "title" => state.title = value,
+                "first_name" => state.first_name = value,
+                "last_name" => state.last_name = value,
+                "email" => state.email = value,
+                "address" => state.address = value,
+                "staff_first_name" => state.staff_first_name = value,
+                "staff_initials" => state.staff_initials = value,
+                "staff_office" => state.staff_office = value,
+                "reference" => state.reference = value,
+                "action" => state.action = value,
+                other => {
+                    if let Some(rest) = other.strip_prefix("answer.")
+                        && let Some((template, question)) = rest.split_once('.')
+                    {
+                        state
+                            .answers
+                            .entry((template.to_string(), question.to_string()))
+                            .or_default()
+                            .push(value);
+                    }
+                }
+            }
+        }
+        state.templates = library
+            .templates
+            .keys()
+            .filter(|id| chosen.iter().any(|c| c == *id))
+            .cloned()
+            .collect();
+        state
+    }
+
+    /// The values given for one question, blanks left out.
+    pub fn values(&self, template: &str, question: &str) -> Vec<&str> {
+        self.answers
+            .get(&(template.to_string(), question.to_string()))
+            .map(|values| {
+                values
+                    .iter()
+                    .map(|v| v.as_str())
+                    .filter(|v| !v.trim().is_empty())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The request the form describes.
+    pub fn to_request(&self, library: &Library) -> Request {
+        let blank_to_none = |value: &str| {
+            let value = value.trim();
+            (!value.is_empty()).then(|| value.to_string())
+        };
+        let parts = self
+            .templates
+            .iter()
+            .filter_map(|id| library.template(id))
+            .map(|template| {
+                let mut answers = BTreeMap::new();
+                for question in &template.spec.questions {
+                    let values = self.values(&template.id, &question.id);
+                    let answer = match question.kind {
+                        QuestionKind::Checkboxes if !values.is_empty() => {
+                            Some(Answer::Many(values.iter().map(|v| v.to_string()).collect()))
+                        }
+                        QuestionKind::Checkboxes => None,
+                        _ => values.first().map(|v| Answer::One(v.trim().to_string())),
+                    };
+                    if let Some(answer) = answer {
+                        answers.insert(question.id.clone(), answer);
+                    }
+                }
+                Part {
+                    template: template.id.clone(),
+                    answers,
+                }
+            })
+            .collect();
+        Request {
+            channel: self.channel,
+            language: self.language,
+            large_print: self.large_print,
+            draft: false,
+            at: None,
+            customer: Customer {
+                title: blank_to_none(&self.title),
+                first_name: self.first_name.trim().to_string(),
+                last_name: self.last_name.trim().to_string(),
+                email: blank_to_none(&self.email),
+                address: self
+                    .address
+                    .lines()
+                    .map(str::trim)
+                    .filter(|line| !line.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+                time_zone: None,
+            },
+            staff: Staff {
+                first_name: self.staff_first_name.trim().to_string(),
+                initials: self.staff_initials.trim().to_string(),
+                office: self.staff_office.trim().to_string(),
+                role: Default::default(),
+            },
+            application: Application {
+                reference: blank_to_none(&self.reference),
+                service: self.service,
+                paper: false,
+            },
+            parts,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn library() -> Library {
+        Library::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap()
+    }
+
+    #[test]
+    fn repeated_check_boxes_become_one_answer_and_unknown_templates_are_dropped() {
+        let library = library();
+        let pairs = vec![
+            ("template".into(), "request-new-photo".into()),
+            ("template".into(), "../../etc/passwd".into()),
+            ("answer.request-new-photo.reasons".into(), "shadows".into()),
+            ("answer.request-new-photo.reasons".into(), "glare".into()),
+            ("address".into(), "1 High Street\r\n\r\nCardiff".into()),
+            ("language".into(), "cy".into()),
+        ];
+        let state = FormState::from_pairs(&library, pairs);
+        assert_eq!(state.templates, vec!["request-new-photo".to_string()]);
+        let request = state.to_request(&library);
+        assert_eq!(request.language, Language::Cy);
+        assert_eq!(request.customer.address, vec!["1 High Street", "Cardiff"]);
+        assert_eq!(
+            request.parts[0].answers.get("reasons"),
+            Some(&Answer::Many(vec!["shadows".into(), "glare".into()]))
+        );
+    }
+}

@@ -1,0 +1,835 @@
+//! The HTTP service over real HTTP on a loopback port: every route, every kind of bad input,
+//! the access token, the size limit, the timeout, graceful shutdown and what the log holds.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use comms::library::Library;
+use comms::server::{AppState, api::ROUTES, router};
+use serde_json::{Value, json};
+
+fn library() -> Library {
+    Library::load(Path::new(env!("CARGO_MANIFEST_DIR"))).expect("the shipped library loads")
+}
+
+/// The service on 127.0.0.1 port 0, stopped when dropped.
+struct Server {
+    addr: SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Server {
+    fn start(token: Option<&str>) -> Server {
+        Server::with_state(AppState::new(library(), token.map(str::to_string)))
+    }
+
+    fn with_state(state: AppState) -> Server {
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let (ready, bound) = std::sync::mpsc::channel();
+        let thread = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                ready.send(listener.local_addr().unwrap()).unwrap();
+                axum::serve(listener, router(state))
+                    .with_graceful_shutdown(async {
+                        let _ = stopped.await;
+                    })
+                    .await
+                    .unwrap();
+            });
+        });
+        let addr = bound.recv().unwrap();
+        Server {
+            addr,
+            stop: Some(stop),
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// A response as read off the wire.
+#[derive(Debug)]
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|err| {
+            panic!("not JSON ({err}): {}", String::from_utf8_lossy(&self.body))
+        })
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// Sends raw bytes and reads the whole response (the request asks to close the connection).
+fn exchange(addr: SocketAddr, raw: &[u8]) -> Reply {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    stream.write_all(raw).unwrap();
+    read_reply(stream)
+}
+
+fn read_reply(stream: TcpStream) -> Reply {
+    let mut reader = BufReader::new(stream);
+    let mut status_line = String::new();
+    reader.read_line(&mut status_line).unwrap();
+    let status: u16 = status_line
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no status line: {status_line:?}"));
+    let mut headers = Vec::new();
+    loop {
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some((name, value)) = line.split_once(':') {
+            headers.push((name.trim().to_string(), value.trim().to_string()));
+        }
+    }
+    let mut body = Vec::new();
+    let chunked = headers
+        .iter()
+        .any(|(n, v)| n.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"));
+    if chunked {
+        loop {
+            let mut size = String::new();
+            reader.read_line(&mut size).unwrap();
+            let size = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+            let mut chunk = vec![0; size + 2];
+            reader.read_exact(&mut chunk).unwrap();
+            if size == 0 {
+                break;
+            }
+            body.extend_from_slice(&chunk[..size]);
+        }
+    } else if let Some(length) = headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.parse::<usize>().ok())
+    {
+        body.resize(length, 0);
+        reader.read_exact(&mut body).unwrap();
+    } else {
+        reader.read_to_end(&mut body).unwrap();
+    }
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+fn request(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Reply {
+    let mut raw = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    for (name, value) in headers {
+        raw.push_str(&format!("{name}: {value}\r\n"));
+    }
+    if !body.is_empty() || method == "POST" {
+        raw.push_str(&format!("Content-Length: {}\r\n", body.len()));
+    }
+    raw.push_str("\r\n");
+    let mut bytes = raw.into_bytes();
+    bytes.extend_from_slice(body);
+    exchange(addr, &bytes)
+}
+
+fn get(addr: SocketAddr, path: &str) -> Reply {
+    request(addr, "GET", path, &[], b"")
+}
+
+fn post_json(addr: SocketAddr, path: &str, body: &Value) -> Reply {
+    request(
+        addr,
+        "POST",
+        path,
+        &[("Content-Type", "application/json")],
+        body.to_string().as_bytes(),
+    )
+}
+
+fn sample_request() -> Value {
+    json!({
+        "channel": "email",
+        "language": "en",
+        "at": "2026-11-23T10:15:00Z",
+        "customer": { "title": "Mrs", "first_name": "Siân", "last_name": "Jones",
+                      "email": "sian.jones@example.com", "time_zone": "Europe/London" },
+        "staff": { "first_name": "Sam", "initials": "SB", "office": "Durham" },
+        "application": { "reference": "1234567890", "service": "fast_track" },
+        "parts": [ { "template": "request-new-photo", "answers": { "reasons": ["shadows", "glare"] } } ]
+    })
+}
+
+/// Asserts an error response: the status, JSON with that status and a message, and the field.
+fn assert_error(reply: &Reply, status: u16, field: Option<&str>) -> Value {
+    assert_eq!(reply.status, status, "{}", reply.text());
+    assert_eq!(reply.header("content-type"), Some("application/json"));
+    let body = reply.json();
+    assert_eq!(body["status"], status);
+    assert!(
+        body["message"].as_str().is_some_and(|m| m.len() > 20),
+        "no message a person can act on: {body}"
+    );
+    if let Some(field) = field {
+        assert_eq!(body["field"], field, "{body}");
+    }
+    body
+}
+
+#[test]
+fn health_and_template_routes() {
+    let server = Server::start(None);
+    let health = get(server.addr, "/healthz");
+    assert_eq!(health.status, 200);
+    assert_eq!(health.json()["status"], "ok");
+    assert_eq!(health.json()["templates"], library().templates.len());
+
+    let list = get(server.addr, "/api/templates").json();
+    let ids: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    let expected: Vec<String> = library().templates.keys().cloned().collect();
+    assert_eq!(ids, expected);
+
+    let one = get(server.addr, "/api/templates/request-new-photo");
+    assert_eq!(one.status, 200);
+    let one = one.json();
+    assert_eq!(one["id"], "request-new-photo");
+    assert_eq!(one["questions"][0]["id"], "reasons");
+    assert_eq!(one["questions"][0]["kind"], "checkboxes");
+
+    let unknown = assert_error(
+        &get(server.addr, "/api/templates/no-such-template"),
+        404,
+        Some("id"),
+    );
+    assert!(
+        unknown["message"]
+            .as_str()
+            .unwrap()
+            .contains("request-new-photo"),
+        "the error lists the templates there are: {unknown}"
+    );
+}
+
+#[test]
+fn path_tricks_in_template_ids_are_refused() {
+    let server = Server::start(None);
+    for path in [
+        "/api/templates/..%2F..%2Fetc%2Fpasswd",
+        "/api/templates/%2e%2e",
+        "/api/templates/Request-New-Photo",
+        "/api/templates/request-new-photo%00",
+        "/api/templates/request_new_photo.yaml",
+    ] {
+        assert_error(&get(server.addr, path), 400, Some("id"));
+    }
+    // Raw dot segments and slashes reach no route at all.
+    for path in ["/api/templates/../../etc/passwd", "/api/templates/a/b"] {
+        assert_error(&get(server.addr, path), 404, None);
+    }
+    assert_eq!(get(server.addr, "/healthz").status, 200);
+}
+
+#[test]
+fn render_answers_what_the_command_line_prints() {
+    let server = Server::start(None);
+    let reply = post_json(server.addr, "/api/render", &sample_request());
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    assert_eq!(reply.header("content-type"), Some("application/json"));
+    let parsed: comms::request::Request = serde_json::from_value(sample_request()).unwrap();
+    let expected = comms::message::build_message(&library(), &parsed).unwrap();
+    assert_eq!(reply.json(), serde_json::to_value(&expected).unwrap());
+    let body = reply.json();
+    assert!(body["text"].as_str().unwrap().starts_with("Dear Mrs Jones"));
+    assert!(body["subject"].is_string());
+    assert!(body["findings"].is_array());
+    // A charset parameter on the content type is fine.
+    let reply = request(
+        server.addr,
+        "POST",
+        "/api/render",
+        &[("Content-Type", "application/json; charset=utf-8")],
+        sample_request().to_string().as_bytes(),
+    );
+    assert_eq!(reply.status, 200);
+}
+
+#[test]
+fn render_refuses_requests_it_cannot_compose_naming_the_field() {
+    let server = Server::start(None);
+    let mut wrong_type = sample_request();
+    wrong_type["parts"][0]["answers"]["reasons"] = json!(5);
+    let body = assert_error(
+        &post_json(server.addr, "/api/render", &wrong_type),
+        422,
+        Some("parts[0].answers.reasons"),
+    );
+    assert!(
+        body["message"].as_str().unwrap().contains("shadows"),
+        "{body}"
+    );
+
+    let mut unknown_value = sample_request();
+    unknown_value["parts"][0]["answers"]["reasons"] = json!(["sunburn"]);
+    assert_error(
+        &post_json(server.addr, "/api/render", &unknown_value),
+        422,
+        Some("parts[0].answers.reasons"),
+    );
+
+    let mut unknown_template = sample_request();
+    unknown_template["parts"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({ "template": "no-such-template" }));
+    let body = assert_error(
+        &post_json(server.addr, "/api/render", &unknown_template),
+        422,
+        Some("parts[1]"),
+    );
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("request-new-photo")
+    );
+
+    let mut header_injection = sample_request();
+    header_injection["customer"]["first_name"] = json!("Siân\r\nBcc: everyone@example.com");
+    assert_error(
+        &post_json(server.addr, "/api/render", &header_injection),
+        422,
+        Some("customer.first_name"),
+    );
+
+    let mut bad_enum = sample_request();
+    bad_enum["channel"] = json!("pigeon");
+    let body = assert_error(
+        &post_json(server.addr, "/api/render", &bad_enum),
+        400,
+        Some("channel"),
+    );
+    assert!(
+        body["message"].as_str().unwrap().contains("email"),
+        "{body}"
+    );
+
+    let mut unknown_field = sample_request();
+    unknown_field["customer"]["colour"] = json!("blue");
+    assert_error(
+        &post_json(server.addr, "/api/render", &unknown_field),
+        400,
+        Some("customer.colour"),
+    );
+}
+
+#[test]
+fn malformed_wrong_type_and_oversize_bodies() {
+    let server = Server::start(None);
+    let json_type = [("Content-Type", "application/json")];
+    let body = assert_error(
+        &request(
+            server.addr,
+            "POST",
+            "/api/render",
+            &json_type,
+            b"{\"parts\": [\n  {\"template\": }",
+        ),
+        400,
+        None,
+    );
+    assert!(
+        body["message"].as_str().unwrap().contains("line 2"),
+        "{body}"
+    );
+    assert_error(
+        &request(
+            server.addr,
+            "POST",
+            "/api/render",
+            &json_type,
+            b"{} trailing",
+        ),
+        400,
+        None,
+    );
+    assert_error(
+        &request(server.addr, "POST", "/api/render", &json_type, b""),
+        400,
+        None,
+    );
+    assert_error(
+        &request(
+            server.addr,
+            "POST",
+            "/api/render",
+            &json_type,
+            &[0xff, 0xfe, b'{'],
+        ),
+        400,
+        None,
+    );
+
+    for content_type in [
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "application/jsonx",
+    ] {
+        assert_error(
+            &request(
+                server.addr,
+                "POST",
+                "/api/render",
+                &[("Content-Type", content_type)],
+                sample_request().to_string().as_bytes(),
+            ),
+            415,
+            None,
+        );
+    }
+    assert_error(
+        &request(
+            server.addr,
+            "POST",
+            "/api/render",
+            &[],
+            sample_request().to_string().as_bytes(),
+        ),
+        415,
+        None,
+    );
+
+    let big = vec![b' '; 300 * 1024];
+    assert_error(
+        &request(server.addr, "POST", "/api/render", &json_type, &big),
+        413,
+        None,
+    );
+    // Without a length up front: refused once the limit is passed.
+    let mut raw = format!(
+        "POST /api/render HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n",
+        server.addr
+    )
+    .into_bytes();
+    for _ in 0..5 {
+        raw.extend_from_slice(format!("{:x}\r\n", 64 * 1024).as_bytes());
+        raw.extend_from_slice(&vec![b' '; 64 * 1024]);
+        raw.extend_from_slice(b"\r\n");
+    }
+    raw.extend_from_slice(b"0\r\n\r\n");
+    assert_error(&exchange(server.addr, &raw), 413, None);
+    // The page's form has the same limit.
+    assert_error(
+        &request(
+            server.addr,
+            "POST",
+            "/",
+            &[("Content-Type", "application/x-www-form-urlencoded")],
+            &big,
+        ),
+        413,
+        None,
+    );
+
+    // Still serving.
+    assert_eq!(
+        post_json(server.addr, "/api/render", &sample_request()).status,
+        200
+    );
+}
+
+#[test]
+fn wrong_methods_and_unknown_routes_answer_json() {
+    let server = Server::start(None);
+    assert_error(&get(server.addr, "/api/render"), 405, None);
+    assert_error(
+        &post_json(server.addr, "/api/templates", &json!({})),
+        405,
+        None,
+    );
+    assert_error(&get(server.addr, "/api/nothing-here"), 404, None);
+    assert_error(&get(server.addr, "/assets/../Cargo.toml"), 404, None);
+}
+
+#[test]
+fn slow_requests_are_cut_with_a_timeout() {
+    let mut state = AppState::new(library(), None);
+    state.timeout = Duration::from_millis(300);
+    let server = Server::with_state(state);
+    // Headers promise a body that never comes.
+    let mut stream = TcpStream::connect(server.addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "POST /api/render HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{"
+    )
+    .unwrap();
+    let reply = read_reply(stream);
+    assert_error(&reply, 408, None);
+    assert_eq!(get(server.addr, "/healthz").status, 200);
+}
+
+#[test]
+fn the_token_guards_every_route_and_the_page() {
+    let server = Server::start(Some("s3cret-token"));
+    for path in ["/healthz", "/api/templates", "/api/openapi.json", "/"] {
+        let reply = get(server.addr, path);
+        assert_error(&reply, 401, None);
+        assert_eq!(reply.header("www-authenticate"), Some("Bearer"));
+    }
+    assert_error(
+        &post_json(server.addr, "/api/render", &sample_request()),
+        401,
+        None,
+    );
+    let wrong = request(
+        server.addr,
+        "GET",
+        "/api/templates",
+        &[("Authorization", "Bearer s3cret-tokeN")],
+        b"",
+    );
+    assert_error(&wrong, 401, None);
+    let right = request(
+        server.addr,
+        "GET",
+        "/api/templates",
+        &[("Authorization", "Bearer s3cret-token")],
+        b"",
+    );
+    assert_eq!(right.status, 200);
+    let render = request(
+        server.addr,
+        "POST",
+        "/api/render",
+        &[
+            ("Authorization", "Bearer s3cret-token"),
+            ("Content-Type", "application/json"),
+        ],
+        sample_request().to_string().as_bytes(),
+    );
+    assert_eq!(render.status, 200);
+
+    // A browser is shown the sign-in form, and signing in sets the cookie.
+    let page = request(server.addr, "GET", "/", &[("Accept", "text/html")], b"");
+    assert_eq!(page.status, 401);
+    assert!(page.text().contains("name=\"token\""));
+    let failed = request(
+        server.addr,
+        "POST",
+        "/login",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        b"token=guess",
+    );
+    assert_eq!(failed.status, 401);
+    assert!(failed.header("set-cookie").is_none());
+    let login = request(
+        server.addr,
+        "POST",
+        "/login",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        b"token=s3cret-token",
+    );
+    assert_eq!(login.status, 303);
+    let cookie = login.header("set-cookie").unwrap().to_string();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
+    let cookie = cookie.split(';').next().unwrap().to_string();
+    let page = request(server.addr, "GET", "/", &[("Cookie", &cookie)], b"");
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("Write to a customer"));
+}
+
+#[test]
+fn openapi_describes_exactly_the_routes_served() {
+    let server = Server::start(None);
+    let doc = get(server.addr, "/api/openapi.json").json();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let paths = doc["paths"].as_object().unwrap();
+    let mut documented = 0;
+    for (path, methods) in paths {
+        for (method, operation) in methods.as_object().unwrap() {
+            documented += 1;
+            // Every schema an operation names exists.
+            for reply in operation["responses"].as_object().unwrap().values() {
+                if let Some(reference) =
+                    reply["content"]["application/json"]["schema"]["$ref"].as_str()
+                {
+                    let name = reference.trim_start_matches("#/components/schemas/");
+                    assert!(
+                        doc["components"]["schemas"][name].is_object(),
+                        "{reference}"
+                    );
+                }
+            }
+            let concrete = path.replace("{id}", "request-new-photo");
+            let reply = match method.as_str() {
+                "get" => get(server.addr, &concrete),
+                "post" => post_json(server.addr, &concrete, &sample_request()),
+                other => panic!("unexpected method {other}"),
+            };
+            assert_eq!(
+                reply.status, 200,
+                "{method} {path} is documented but answers {}",
+                reply.status
+            );
+        }
+    }
+    assert_eq!(documented, ROUTES.len());
+}
+
+#[test]
+fn the_page_works_without_javascript_and_escapes_values() {
+    let server = Server::start(None);
+    let page = get(server.addr, "/");
+    assert_eq!(page.status, 200);
+    assert!(
+        page.header("content-type")
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let css = get(server.addr, "/assets/style.css");
+    let js = get(server.addr, "/assets/page.js");
+    assert_eq!((css.status, js.status), (200, 200));
+    let first_load = page.body.len() + css.body.len() + js.body.len();
+    assert!(first_load < 100 * 1024, "first load is {first_load} bytes");
+
+    let form = "template=request-new-photo&answer.request-new-photo.reasons=shadows\
+&answer.request-new-photo.reasons=glare&language=en&channel=email&service=standard\
+&title=&first_name=%3Cscript%3Ealert(1)%3C%2Fscript%3E&last_name=O%27Brien%22&email=a%40example.com\
+&staff_first_name=Sam&staff_initials=SB&staff_office=Durham&reference=1234567890&action=preview";
+    let reply = request(
+        server.addr,
+        "POST",
+        "/",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        form.as_bytes(),
+    );
+    assert_eq!(reply.status, 200);
+    let html = reply.text();
+    assert!(!html.contains("<script>alert"), "a value was not escaped");
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt; O&#39;Brien&quot;"),
+        "{html}"
+    );
+    assert!(html.contains("id=\"subject-text\""));
+    assert!(html.contains("Copy email subject") && html.contains("Copy email message"));
+
+    // A required question left unanswered: an error summary linked to the question.
+    let reply = request(
+        server.addr,
+        "POST",
+        "/",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        b"template=request-new-photo&first_name=A&last_name=B&staff_first_name=Sam&action=preview",
+    );
+    let html = reply.text();
+    assert!(html.contains("There is a problem"));
+    assert!(
+        html.contains("href=\"#q-request-new-photo-reasons\""),
+        "{html}"
+    );
+    assert!(html.contains("id=\"q-request-new-photo-reasons\""));
+
+    assert_error(
+        &request(
+            server.addr,
+            "POST",
+            "/",
+            &[("Content-Type", "application/json")],
+            b"{}",
+        ),
+        415,
+        None,
+    );
+}
+
+/// The real binary: it logs only method, route, status and time, and on SIGTERM it finishes
+/// the request in flight before it exits.
+#[test]
+fn the_binary_logs_no_personal_data_and_shuts_down_gracefully() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_comms"))
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .env_remove("COMMS_API_TOKEN")
+        .env("COMMS_LOG", "info")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut first = String::new();
+    stderr.read_line(&mut first).unwrap();
+    let addr: SocketAddr = first
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .and_then(|addr| addr.parse().ok())
+        .unwrap_or_else(|| panic!("no address in {first:?}"));
+
+    let mut personal = sample_request();
+    personal["customer"]["last_name"] = json!("Zebedee-Quux");
+    personal["application"]["reference"] = json!("9988776655");
+    assert_eq!(post_json(addr, "/api/render", &personal).status, 200);
+    personal["parts"][0]["answers"]["reasons"] = json!("Zebedee-Quux");
+    assert_eq!(post_json(addr, "/api/render", &personal).status, 422);
+    assert_eq!(get(addr, "/api/templates/Zebedee-Quux").status, 400);
+
+    // A request in flight: headers sent, body still to come.
+    let body = sample_request().to_string();
+    let mut in_flight = TcpStream::connect(addr).unwrap();
+    in_flight
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        in_flight,
+        "POST /api/render HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
+    in_flight.write_all(&body.as_bytes()[..10]).unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    std::thread::sleep(Duration::from_millis(200));
+    in_flight.write_all(&body.as_bytes()[10..]).unwrap();
+    let reply = read_reply(in_flight);
+    assert_eq!(reply.status, 200, "the request in flight was finished");
+
+    let exit = child.wait().unwrap();
+    assert!(exit.success(), "{exit:?}");
+    let mut log = String::new();
+    stderr.read_to_string(&mut log).unwrap();
+    assert!(
+        log.contains("route=/api/render") && log.contains("status=422"),
+        "{log}"
+    );
+    for secret in ["Zebedee", "9988776655", "Jones", "Siân", "shadows"] {
+        assert!(!log.contains(secret), "the log holds `{secret}`:\n{log}");
+    }
+}
+
+#[test]
+fn render_gives_the_email_as_eml_when_asked() {
+    let server = Server::start(None);
+    let body = sample_request().to_string();
+    let json_type = ("Content-Type", "application/json");
+    for (path, accept) in [
+        ("/api/render?format=eml", "*/*"),
+        ("/api/render", "message/rfc822"),
+    ] {
+        let reply = request(
+            server.addr,
+            "POST",
+            path,
+            &[json_type, ("Accept", accept)],
+            body.as_bytes(),
+        );
+        assert_eq!(reply.status, 200, "{}", reply.text());
+        assert_eq!(reply.header("content-type"), Some("message/rfc822"));
+        assert!(
+            reply
+                .header("content-disposition")
+                .unwrap()
+                .starts_with("attachment")
+        );
+        let eml = reply.text();
+        assert!(eml.contains("\r\nSubject: "), "{eml}");
+        assert!(eml.contains("sian.jones@example.com"));
+    }
+    assert_error(
+        &request(
+            server.addr,
+            "POST",
+            "/api/render?format=docx",
+            &[json_type],
+            body.as_bytes(),
+        ),
+        400,
+        Some("format"),
+    );
+    let mut no_address = sample_request();
+    no_address["customer"]["email"] = Value::Null;
+    assert_error(
+        &post_json(server.addr, "/api/render?format=eml", &no_address),
+        422,
+        Some("customer.email"),
+    );
+
+    // The page's download button posts the form.
+    let form = "template=request-new-photo&answer.request-new-photo.reasons=shadows&title=Mrs\
+&first_name=Si%C3%A2n&last_name=Jones&email=sian.jones%40example.com&staff_first_name=Sam\
+&staff_initials=SB&staff_office=Durham&format=eml";
+    let form_type = ("Content-Type", "application/x-www-form-urlencoded");
+    let reply = request(
+        server.addr,
+        "POST",
+        "/download",
+        &[form_type],
+        form.as_bytes(),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    assert_eq!(reply.header("content-type"), Some("message/rfc822"));
+    let unanswered = "template=request-new-photo&first_name=A&format=eml";
+    let reply = request(
+        server.addr,
+        "POST",
+        "/download",
+        &[form_type],
+        unanswered.as_bytes(),
+    );
+    assert_eq!(reply.status, 422);
+    assert!(reply.text().contains("There is a problem"));
+}
