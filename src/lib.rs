@@ -23,6 +23,6 @@ pub mod message;
 pub mod plan;
 pub mod render;
 pub mod request;
-pub mod snapshot;
 pub mod send;
 pub mod server;
+pub mod snapshot;

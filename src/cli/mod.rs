@@ -6,12 +6,12 @@
 
 pub mod check;
 mod impact;
-mod plan_calls;
 mod lint;
+mod plan_calls;
 mod render;
-mod snapshot;
 mod send;
 mod serve;
+mod snapshot;
 pub mod templates;
 
 use std::io::Read;
