@@ -915,7 +915,10 @@ fn lint_answers_what_the_command_line_prints() {
         400,
         None,
     );
-    assert!(unknown["message"].as_str().unwrap().contains("txt"), "{unknown}");
+    assert!(
+        unknown["message"].as_str().unwrap().contains("txt"),
+        "{unknown}"
+    );
     assert_error(
         &request(
             server.addr,
@@ -976,7 +979,10 @@ fn plan_calls_answers_the_plan_and_names_bad_fields() {
         Some("country"),
     );
     assert!(
-        body["message"].as_str().unwrap().contains("America/New_York"),
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("America/New_York"),
         "the error names zones to choose from: {body}"
     );
     bad_country["country"] = json!("ZZ");
@@ -1060,7 +1066,10 @@ fn render_gives_the_letter_as_pdf_when_asked() {
         422,
         None,
     );
-    assert!(refused["message"].as_str().unwrap().contains("draft"), "{refused}");
+    assert!(
+        refused["message"].as_str().unwrap().contains("draft"),
+        "{refused}"
+    );
     let problems = refused["problems"].as_array().unwrap();
     assert!(
         problems
@@ -1081,7 +1090,10 @@ fn render_gives_the_letter_as_pdf_when_asked() {
         Some("channel"),
     );
     assert!(
-        not_letter["message"].as_str().unwrap().contains("channel: letter"),
+        not_letter["message"]
+            .as_str()
+            .unwrap()
+            .contains("channel: letter"),
         "{not_letter}"
     );
     let mut no_address = letter_request(None);
@@ -1117,6 +1129,12 @@ fn render_gives_the_letter_as_pdf_when_asked() {
     assert!(reply.body.starts_with(b"%PDF-"));
     // An email preview offers no PDF.
     let email_form = form.replace("channel=letter", "channel=email");
-    let page = request(server.addr, "POST", "/", &[form_type], email_form.as_bytes());
+    let page = request(
+        server.addr,
+        "POST",
+        "/",
+        &[form_type],
+        email_form.as_bytes(),
+    );
     assert!(!page.text().contains("Download the letter (PDF)"));
 }

@@ -5,8 +5,8 @@
 //! configuration.
 
 pub mod check;
-mod plan_calls;
 mod lint;
+mod plan_calls;
 mod render;
 mod send;
 mod serve;

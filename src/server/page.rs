@@ -943,20 +943,40 @@ mod tests {
         let recipient = Some("bad@@example.com");
         // The same words in the subject and body go where the field says.
         assert_eq!(
-            locate(&finding(Field::Subject, 1, 1, "ASAP"), body, subject, recipient),
+            locate(
+                &finding(Field::Subject, 1, 1, "ASAP"),
+                body,
+                subject,
+                recipient
+            ),
             Some((1, 0, 4))
         );
         assert_eq!(
-            locate(&finding(Field::Body, 2, 6, "ASAP"), body, subject, recipient),
+            locate(
+                &finding(Field::Body, 2, 6, "ASAP"),
+                body,
+                subject,
+                recipient
+            ),
             Some((0, 14, 18))
         );
         assert_eq!(
-            locate(&finding(Field::Recipient, 0, 0, "bad@@example.com"), body, subject, recipient),
+            locate(
+                &finding(Field::Recipient, 0, 0, "bad@@example.com"),
+                body,
+                subject,
+                recipient
+            ),
             Some((2, 0, 16))
         );
         // A subject finding with no subject is not placed in the body.
         assert_eq!(
-            locate(&finding(Field::Subject, 1, 1, "ASAP"), body, None, recipient),
+            locate(
+                &finding(Field::Subject, 1, 1, "ASAP"),
+                body,
+                None,
+                recipient
+            ),
             None
         );
     }
