@@ -7,6 +7,7 @@
 //!   text remembering where it came from.
 //! - [`lint`]: house-style rules run on the document; findings, never silent fixes.
 //! - [`render`]: one backend per channel, each a pure function of the document.
+//! - [`snapshot`]: every template case rendered to a text file, compared word by word.
 //! - [`plan`]: the call planner: when to phone a customer, and the voicemail for each attempt.
 //! - [`send`]: hands a built email to an SMTP server, with retries.
 //! - [`cli`]: the `comms` command line, and [`server`]: the staff web page and JSON API;
@@ -24,3 +25,4 @@ pub mod render;
 pub mod request;
 pub mod send;
 pub mod server;
+pub mod snapshot;

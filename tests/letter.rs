@@ -466,6 +466,8 @@ fn error_finding() -> Finding {
         text: "URGENT".into(),
         suggestion: None,
         source: comms::document::SourceKind::FreeText,
+        field: comms::lint::Field::Body,
+        phrase: None,
     }
 }
 

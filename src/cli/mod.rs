@@ -5,11 +5,13 @@
 //! configuration.
 
 pub mod check;
+mod impact;
 mod lint;
 mod plan_calls;
 mod render;
 mod send;
 mod serve;
+mod snapshot;
 pub mod templates;
 
 use std::io::Read;
@@ -43,6 +45,10 @@ pub enum Command {
     Templates(templates::TemplatesArgs),
     /// Validate the whole library: phrases, templates, lint rules and every template case.
     Check(check::CheckArgs),
+    /// Write, or check with --check, the wording of every template case under snapshots/.
+    Snapshot(snapshot::SnapshotArgs),
+    /// List every template case whose message shows a phrase.
+    Impact(impact::ImpactArgs),
     /// Plan calls to a customer: when to call, and the voicemail for each attempt.
     PlanCalls(plan_calls::PlanCallsArgs),
     /// Lint any text (a file, or `-` for stdin) against the house-style rules.
@@ -77,6 +83,8 @@ pub fn run() -> ExitCode {
         Command::Render(args) => render::run(&library_dir, args),
         Command::Templates(args) => templates::run(&library_dir, args),
         Command::Check(args) => check::run(&library_dir, args),
+        Command::Snapshot(args) => snapshot::run(&library_dir, args),
+        Command::Impact(args) => impact::run(&library_dir, args),
         Command::PlanCalls(args) => plan_calls::run(&library_dir, args),
         Command::Lint(args) => lint::run(&library_dir, args),
         Command::Send(args) => send::run(&library_dir, args),
