@@ -111,10 +111,12 @@ fn schemas() -> Value {
                                        { "type": "number" }, { "type": "boolean" } ] } } } } },
             },
         },
-        "Finding": { "type": "object", "required": ["rule", "severity", "message", "line", "column", "text", "source"], "properties": {
+        "Finding": { "type": "object", "required": ["rule", "severity", "message", "field", "line", "column", "text", "source"], "properties": {
             "rule": text, "severity": { "enum": ["error", "warning", "suggestion"] }, "message": text,
             "line": { "type": "integer" }, "column": { "type": "integer" }, "text": text,
             "suggestion": optional_text,
+            "field": { "enum": ["body", "subject", "recipient"], "description": "Which text `line` and `column` point into" },
+            "phrase": optional_text,
             "source": { "enum": ["phrase", "placeholder", "free_text", "template"] } } },
         "Message": { "type": "object", "required": ["subject", "text", "html", "findings"], "properties": {
             "subject": optional_text, "text": text, "html": optional_text,
