@@ -1127,6 +1127,31 @@ fn render_gives_the_letter_as_pdf_when_asked() {
     assert_eq!(reply.status, 200, "{}", reply.text());
     assert_eq!(reply.header("content-type"), Some("application/pdf"));
     assert!(reply.body.starts_with(b"%PDF-"));
+    // An address the envelope window cannot hold: the page says so, in HTML.
+    let long_address = form.replace(
+        "address=1+High+Street",
+        "address=The+Old+Rectory+at+the+Top+of+the+Very+Long+Hill+Road+Behind+the+Church",
+    );
+    let reply = request(
+        server.addr,
+        "POST",
+        "/download",
+        &[form_type],
+        format!("{long_address}&format=pdf").as_bytes(),
+    );
+    assert_eq!(reply.status, 422, "{}", reply.text());
+    assert!(
+        reply
+            .header("content-type")
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(reply.text().contains("There is a problem"));
+    assert!(
+        reply.text().contains("customer.address[0]"),
+        "{}",
+        reply.text()
+    );
     // An email preview offers no PDF.
     let email_form = form.replace("channel=letter", "channel=email");
     let page = request(

@@ -141,9 +141,9 @@ fn letter_error(err: LetterError) -> ApiError {
     error
 }
 
-/// The letter as a PDF attachment; refused (422) when the message is not a letter, or has
-/// error-level findings and is not a draft.
-pub async fn pdf(message: Message) -> Response {
+/// The letter's PDF bytes, rendered off the async threads; refused (422) when the message is
+/// not a letter, or has error-level findings and is not a draft.
+pub async fn letter_pdf(message: Message) -> Result<Vec<u8>, ApiError> {
     let rendered = tokio::task::spawn_blocking(move || {
         letter::render(
             &message.document,
@@ -153,22 +153,34 @@ pub async fn pdf(message: Message) -> Response {
     })
     .await;
     match rendered {
-        Ok(Ok(bytes)) => (
-            [
-                (header::CONTENT_TYPE, "application/pdf"),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"letter.pdf\"",
-                ),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Ok(Err(err)) => letter_error(err).into_response(),
-        Err(_) => ApiError::new(
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(err)) => Err(letter_error(err)),
+        Err(_) => Err(ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "the letter could not be produced; try again",
-        )
-        .into_response(),
+        )),
+    }
+}
+
+/// The PDF bytes as an attachment.
+pub fn pdf_attachment(bytes: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/pdf"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"letter.pdf\"",
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// The letter as a PDF attachment, or the JSON error saying why it cannot be produced.
+pub async fn pdf(message: Message) -> Response {
+    match letter_pdf(message).await {
+        Ok(bytes) => pdf_attachment(bytes),
+        Err(err) => err.into_response(),
     }
 }

@@ -129,7 +129,10 @@ pub async fn download(State(state): State<Shared>, headers: HeaderMap, body: Bod
     let mut form = FormState::from_pairs(&state.library, pairs);
     form.action = "preview".into();
     match build_message(&state.library, &form.to_request(&state.library)) {
-        Ok(message) if format == "pdf" => super::download::pdf(message).await,
+        Ok(message) if format == "pdf" => match super::download::letter_pdf(message).await {
+            Ok(bytes) => super::download::pdf_attachment(bytes),
+            Err(err) => html_response(err.status, download_problem_page(&err.message)),
+        },
         Ok(message) => super::download::eml(&state, &message),
         Err(_) => html_response(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -193,6 +196,22 @@ pub fn login_page(failed: bool) -> String {
 <p class=\"hint\" id=\"token-hint\">Ask your team leader for the token this server was started with.</p>\
 <input class=\"input\" id=\"token\" name=\"token\" type=\"password\" autocomplete=\"current-password\" aria-describedby=\"token-hint\">\
 </div><button class=\"button\" type=\"submit\">Sign in</button></form>",
+    );
+    page_end(&mut out, false);
+    out
+}
+
+/// The page shown when a download button's file cannot be made (a letter address the
+/// envelope window cannot hold): what is wrong, and the way back to the form.
+pub fn download_problem_page(problem: &str) -> String {
+    let mut out = String::new();
+    page_start(&mut out, "Error: Download – Comms builder");
+    let _ = write!(
+        out,
+        "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\" id=\"error-summary\"><h2>There is a problem</h2>\
+<p class=\"body\" id=\"download-problem\">{}</p></div><h1>The file could not be made</h1>\
+<p class=\"body\">Use your browser’s Back button to return to the form with your answers, fix this and download again.</p>",
+        Esc(problem)
     );
     page_end(&mut out, false);
     out
