@@ -204,6 +204,44 @@ fn sample_request() -> Value {
     })
 }
 
+/// A letter the linter passes, and the same letter with free text that breaks an error-level
+/// rule (an internal team name).
+fn letter_request(details: Option<&str>) -> Value {
+    let mut answers = json!({ "needs": ["parents"] });
+    if let Some(details) = details {
+        answers["details"] = json!(details);
+    }
+    json!({
+        "channel": "letter",
+        "language": "en",
+        "at": "2026-11-23T10:15:00Z",
+        "customer": { "title": "Mrs", "first_name": "Siân", "last_name": "Jones",
+                      "address": ["1 High Street", "Cardiff", "CF10 1AA"] },
+        "staff": { "first_name": "Sam", "initials": "SB", "office": "Durham" },
+        "application": { "reference": "1234567890", "service": "standard" },
+        "parts": [ { "template": "request-information", "answers": answers } ]
+    })
+}
+
+fn plan_request() -> Value {
+    json!({
+        "role": "examiner",
+        "time_zone": "America/New_York",
+        "now": "2026-11-23T14:00:00Z",
+        "customer": { "first_name": "Siân", "last_name": "Jones" },
+        "staff": { "first_name": "Sam", "initials": "SB", "office": "Durham" }
+    })
+}
+
+/// A body each POST route answers 200 to.
+fn sample_body(path: &str) -> Value {
+    match path {
+        "/api/lint" => json!({ "text": "Your passport will be sent ASAP." }),
+        "/api/plan-calls" => plan_request(),
+        _ => sample_request(),
+    }
+}
+
 /// Asserts an error response: the status, JSON with that status and a message, and the field.
 fn assert_error(reply: &Reply, status: u16, field: Option<&str>) -> Value {
     assert_eq!(reply.status, status, "{}", reply.text());
@@ -614,7 +652,7 @@ fn openapi_describes_exactly_the_routes_served() {
             let concrete = path.replace("{id}", "request-new-photo");
             let reply = match method.as_str() {
                 "get" => get(server.addr, &concrete),
-                "post" => post_json(server.addr, &concrete, &sample_request()),
+                "post" => post_json(server.addr, &concrete, &sample_body(path)),
                 other => panic!("unexpected method {other}"),
             };
             assert_eq!(
@@ -832,4 +870,296 @@ fn render_gives_the_email_as_eml_when_asked() {
     );
     assert_eq!(reply.status, 422);
     assert!(reply.text().contains("There is a problem"));
+}
+
+#[test]
+fn lint_answers_what_the_command_line_prints() {
+    let server = Server::start(None);
+    let text = "It has been passed to CSMT.\nYour passport will be sent ASAP.";
+    let reply = post_json(server.addr, "/api/lint", &json!({ "text": text }));
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    assert_eq!(reply.header("content-type"), Some("application/json"));
+    let expected = comms::lint::lint_text(&library().rules, text);
+    assert!(!expected.is_empty());
+    assert_eq!(
+        reply.json(),
+        json!({ "findings": serde_json::to_value(&expected).unwrap() })
+    );
+    let findings = reply.json()["findings"].clone();
+    let jargon = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["text"] == "CSMT")
+        .unwrap_or_else(|| panic!("no finding on CSMT: {findings}"));
+    assert_eq!(jargon["severity"], "error");
+    assert_eq!(jargon["field"], "body");
+    assert_eq!(jargon["line"], 1);
+
+    // Clean text has no findings.
+    let clean = post_json(
+        server.addr,
+        "/api/lint",
+        &json!({ "text": "Thank you for your application." }),
+    );
+    assert_eq!(clean.json()["findings"], json!([]));
+
+    // Bad bodies: the wrong shape names the field; an unknown field is refused; not JSON.
+    assert_error(
+        &post_json(server.addr, "/api/lint", &json!({ "text": 5 })),
+        400,
+        Some("text"),
+    );
+    let unknown = assert_error(
+        &post_json(server.addr, "/api/lint", &json!({ "txt": "hello" })),
+        400,
+        None,
+    );
+    assert!(
+        unknown["message"].as_str().unwrap().contains("txt"),
+        "{unknown}"
+    );
+    assert_error(
+        &request(
+            server.addr,
+            "POST",
+            "/api/lint",
+            &[("Content-Type", "text/plain")],
+            b"It has been passed to CSMT.",
+        ),
+        415,
+        None,
+    );
+    assert_error(
+        &request(
+            server.addr,
+            "POST",
+            "/api/lint",
+            &[("Content-Type", "application/json")],
+            b"{\"text\": ",
+        ),
+        400,
+        None,
+    );
+    let huge = json!({ "text": "a ".repeat(200_000) });
+    assert_error(&post_json(server.addr, "/api/lint", &huge), 413, None);
+}
+
+#[test]
+fn plan_calls_answers_the_plan_and_names_bad_fields() {
+    let server = Server::start(None);
+    let reply = post_json(server.addr, "/api/plan-calls", &plan_request());
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    let parsed: comms::plan::PlanRequest = serde_json::from_value(plan_request()).unwrap();
+    let expected = comms::plan::plan_calls(&library(), &parsed).unwrap();
+    assert_eq!(reply.json(), serde_json::to_value(&expected).unwrap());
+    let plan = reply.json();
+    assert_eq!(plan["time_zone"], "America/New_York");
+    assert_eq!(plan["international"], true);
+    // 14:00 UTC is 09:00 in New York: an examiner may call now.
+    assert_eq!(plan["can_call_now"], true, "{plan}");
+    let voicemail = plan["attempts"][0]["voicemail"]["text"].as_str().unwrap();
+    assert!(voicemail.contains("Sam"), "{voicemail}");
+
+    let mut bad_zone = plan_request();
+    bad_zone["time_zone"] = json!("America/New_Yrok");
+    let body = assert_error(
+        &post_json(server.addr, "/api/plan-calls", &bad_zone),
+        422,
+        Some("time_zone"),
+    );
+    assert!(body["message"].as_str().unwrap().contains("IANA"), "{body}");
+
+    let mut bad_country = plan_request();
+    bad_country["time_zone"] = Value::Null;
+    bad_country["country"] = json!("US");
+    let body = assert_error(
+        &post_json(server.addr, "/api/plan-calls", &bad_country),
+        422,
+        Some("country"),
+    );
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("America/New_York"),
+        "the error names zones to choose from: {body}"
+    );
+    bad_country["country"] = json!("ZZ");
+    assert_error(
+        &post_json(server.addr, "/api/plan-calls", &bad_country),
+        422,
+        Some("country"),
+    );
+
+    let mut unknown_field = plan_request();
+    unknown_field["timezone"] = json!("Europe/London");
+    assert_error(
+        &post_json(server.addr, "/api/plan-calls", &unknown_field),
+        400,
+        None,
+    );
+    let mut wrong_type = plan_request();
+    wrong_type["happy_outside_hours"] = json!("yes");
+    assert_error(
+        &post_json(server.addr, "/api/plan-calls", &wrong_type),
+        400,
+        Some("happy_outside_hours"),
+    );
+    assert_error(
+        &request(
+            server.addr,
+            "POST",
+            "/api/plan-calls",
+            &[("Content-Type", "text/yaml")],
+            b"time_zone: Europe/London",
+        ),
+        415,
+        None,
+    );
+}
+
+#[test]
+fn render_gives_the_letter_as_pdf_when_asked() {
+    let server = Server::start(None);
+    let body = letter_request(None).to_string();
+    let json_type = ("Content-Type", "application/json");
+    let mut pdfs = Vec::new();
+    for (path, accept) in [
+        ("/api/render?format=pdf", "*/*"),
+        ("/api/render", "application/pdf"),
+    ] {
+        let reply = request(
+            server.addr,
+            "POST",
+            path,
+            &[json_type, ("Accept", accept)],
+            body.as_bytes(),
+        );
+        assert_eq!(reply.status, 200, "{}", reply.text());
+        assert_eq!(reply.header("content-type"), Some("application/pdf"));
+        assert!(
+            reply
+                .header("content-disposition")
+                .unwrap()
+                .starts_with("attachment")
+        );
+        assert!(reply.body.starts_with(b"%PDF-"));
+        pdfs.push(reply.body);
+    }
+    // The same letter as the renderer makes it.
+    let parsed: comms::request::Request = serde_json::from_value(letter_request(None)).unwrap();
+    let message = comms::message::build_message(&library(), &parsed).unwrap();
+    let expected = comms::render::letter::render(
+        &message.document,
+        &message.findings,
+        &comms::render::letter::LetterSettings::default(),
+    )
+    .unwrap();
+    assert_eq!(pdfs[0], expected);
+    assert_eq!(pdfs[1], expected);
+
+    // Error-level findings refuse the letter, listing them; a draft is produced.
+    let jargon = letter_request(Some("It has been passed to CSMT."));
+    let refused = assert_error(
+        &post_json(server.addr, "/api/render?format=pdf", &jargon),
+        422,
+        None,
+    );
+    assert!(
+        refused["message"].as_str().unwrap().contains("draft"),
+        "{refused}"
+    );
+    let problems = refused["problems"].as_array().unwrap();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p["message"].as_str().unwrap().contains("[jargon]") && p["field"] == "body"),
+        "{refused}"
+    );
+    let mut draft = jargon.clone();
+    draft["draft"] = json!(true);
+    let reply = post_json(server.addr, "/api/render?format=pdf", &draft);
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    assert!(reply.body.starts_with(b"%PDF-"));
+
+    // Not a letter, or no address: refused naming the field.
+    let not_letter = assert_error(
+        &post_json(server.addr, "/api/render?format=pdf", &sample_request()),
+        422,
+        Some("channel"),
+    );
+    assert!(
+        not_letter["message"]
+            .as_str()
+            .unwrap()
+            .contains("channel: letter"),
+        "{not_letter}"
+    );
+    let mut no_address = letter_request(None);
+    no_address["customer"]["address"] = json!([]);
+    assert_error(
+        &post_json(server.addr, "/api/render?format=pdf", &no_address),
+        422,
+        Some("customer.address"),
+    );
+
+    // The page offers the download for a letter, and its button posts the form.
+    let form = "template=request-information&answer.request-information.needs=parents&channel=letter\
+&title=Mrs&first_name=Si%C3%A2n&last_name=Jones&address=1+High+Street%0D%0ACardiff%0D%0ACF10+1AA\
+&staff_first_name=Sam&staff_initials=SB&staff_office=Durham&reference=1234567890";
+    let form_type = ("Content-Type", "application/x-www-form-urlencoded");
+    let page = request(server.addr, "POST", "/", &[form_type], form.as_bytes());
+    assert_eq!(page.status, 200);
+    assert!(
+        page.text().contains("Download the letter (PDF)"),
+        "{}",
+        page.text()
+    );
+    assert!(!page.text().contains("Download the email (.eml)"));
+    let reply = request(
+        server.addr,
+        "POST",
+        "/download",
+        &[form_type],
+        format!("{form}&format=pdf").as_bytes(),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    assert_eq!(reply.header("content-type"), Some("application/pdf"));
+    assert!(reply.body.starts_with(b"%PDF-"));
+    // An address the envelope window cannot hold: the page says so, in HTML.
+    let long_address = form.replace(
+        "address=1+High+Street",
+        "address=The+Old+Rectory+at+the+Top+of+the+Very+Long+Hill+Road+Behind+the+Church",
+    );
+    let reply = request(
+        server.addr,
+        "POST",
+        "/download",
+        &[form_type],
+        format!("{long_address}&format=pdf").as_bytes(),
+    );
+    assert_eq!(reply.status, 422, "{}", reply.text());
+    assert!(
+        reply
+            .header("content-type")
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(reply.text().contains("There is a problem"));
+    assert!(
+        reply.text().contains("customer.address[0]"),
+        "{}",
+        reply.text()
+    );
+    // An email preview offers no PDF.
+    let email_form = form.replace("channel=letter", "channel=email");
+    let page = request(
+        server.addr,
+        "POST",
+        "/",
+        &[form_type],
+        email_form.as_bytes(),
+    );
+    assert!(!page.text().contains("Download the letter (PDF)"));
 }

@@ -13,7 +13,9 @@ use super::Shared;
 use super::download::{self, Format, wanted_format};
 use super::error::{ApiError, too_large};
 use crate::cli::templates::summaries;
+use crate::lint::lint_text;
 use crate::message::{MessageError, build_message};
+use crate::plan::{self, PlanError, PlanRequest};
 use crate::request::Request;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,12 +131,12 @@ pub const ROUTES: &[ApiRoute] = &[
         path: "/api/render",
         method: Method::Post,
         operation_id: "render",
-        summary: "Compose, lint and render one request: the object `comms render --format json` prints, or the email as .eml with `?format=eml` or `Accept: message/rfc822`",
+        summary: "Compose, lint and render one request: the object `comms render --format json` prints, the email as .eml with `?format=eml` or `Accept: message/rfc822`, or the letter as PDF with `?format=pdf` or `Accept: application/pdf`",
         parameter: None,
         query: Some((
             "format",
-            "json (the default) or eml; `Accept: message/rfc822` asks for eml too",
-            &["json", "eml"],
+            "json (the default), eml or pdf; `Accept: message/rfc822` asks for eml and `Accept: application/pdf` for pdf too",
+            &["json", "eml", "pdf"],
         )),
         body: Some(("application/json", "Request")),
         replies: &[
@@ -144,17 +146,61 @@ pub const ROUTES: &[ApiRoute] = &[
                 description: "The email as a MIME message, when asked for `eml`",
                 body: Some(("message/rfc822", "Eml")),
             },
+            Reply {
+                status: 200,
+                description: "The letter as PDF, when asked for `pdf`",
+                body: Some(("application/pdf", "Pdf")),
+            },
             BAD_JSON,
             UNAUTHORISED,
             TOO_LARGE,
             WRONG_TYPE,
             reply(
                 422,
-                "The request is well formed but cannot be composed (unknown template, wrong answer); `problems` lists each with its field",
+                "The request is well formed but cannot be composed (unknown template, wrong answer), or cannot be given in the format asked for (a PDF of a message that is not a letter, or of a letter with error-level findings that is not a draft); `problems` lists each with its field",
                 "Error",
             ),
         ],
         handler: || post(render),
+    },
+    ApiRoute {
+        path: "/api/lint",
+        method: Method::Post,
+        operation_id: "lint",
+        summary: "Lint any text against the house-style rules: what `comms lint --format json` prints",
+        parameter: None,
+        query: None,
+        body: Some(("application/json", "LintRequest")),
+        replies: &[
+            reply(200, "The findings, in the order of the text", "LintResult"),
+            BAD_JSON,
+            UNAUTHORISED,
+            TOO_LARGE,
+            WRONG_TYPE,
+        ],
+        handler: || post(lint),
+    },
+    ApiRoute {
+        path: "/api/plan-calls",
+        method: Method::Post,
+        operation_id: "planCalls",
+        summary: "When to phone a customer and what voicemail to leave: what `comms plan-calls --format json` prints",
+        parameter: None,
+        query: None,
+        body: Some(("application/json", "PlanRequest")),
+        replies: &[
+            reply(200, "The call plan", "Plan"),
+            BAD_JSON,
+            UNAUTHORISED,
+            TOO_LARGE,
+            WRONG_TYPE,
+            reply(
+                422,
+                "The plan request is well formed but cannot be planned (unknown time zone or country, bad time); `field` names the field",
+                "Error",
+            ),
+        ],
+        handler: || post(plan_calls),
     },
     ApiRoute {
         path: "/api/openapi.json",
@@ -242,6 +288,7 @@ async fn render(
     };
     match build_message(&state.library, &request) {
         Ok(message) if format == Format::Eml => download::eml(&state, &message),
+        Ok(message) if format == Format::Pdf => download::pdf(message).await,
         Ok(message) => match serde_json::to_vec(&message) {
             Ok(json) => ([(header::CONTENT_TYPE, "application/json")], json).into_response(),
             Err(err) => ApiError::new(
@@ -251,6 +298,40 @@ async fn render(
             .into_response(),
         },
         Err(MessageError::Compose(err)) => ApiError::from(&err).into_response(),
+    }
+}
+
+/// The body of `POST /api/lint`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LintRequest {
+    text: String,
+}
+
+async fn lint(State(state): State<Shared>, headers: HeaderMap, body: Body) -> Response {
+    let request: LintRequest = match read_json(&headers, body).await {
+        Ok(request) => request,
+        Err(err) => return err.into_response(),
+    };
+    let findings = lint_text(&state.library.rules, &request.text);
+    Json(serde_json::json!({ "findings": findings })).into_response()
+}
+
+async fn plan_calls(State(state): State<Shared>, headers: HeaderMap, body: Body) -> Response {
+    let request: PlanRequest = match read_json(&headers, body).await {
+        Ok(request) => request,
+        Err(err) => return err.into_response(),
+    };
+    match plan::plan_calls(&state.library, &request) {
+        Ok(plan) => Json(plan).into_response(),
+        Err(PlanError::Input { field, message }) => {
+            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, message)
+                .with_field(field)
+                .into_response()
+        }
+        Err(err @ PlanError::Script(_)) => {
+            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, err.to_string()).into_response()
+        }
     }
 }
 

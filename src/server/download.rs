@@ -1,15 +1,17 @@
-//! Files a message can be downloaded as: the email as a `.eml` MIME message. Shared by
-//! `POST /api/render` (asked for with `?format=eml` or `Accept: message/rfc822`) and the staff
-//! page's download button.
+//! Files a message can be downloaded as: the email as a `.eml` MIME message, and the letter as
+//! PDF. Shared by `POST /api/render` (asked for with `?format=eml`/`?format=pdf` or
+//! `Accept: message/rfc822`/`Accept: application/pdf`) and the staff page's download buttons.
 
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 
 use super::AppState;
-use super::error::ApiError;
+use super::error::{ApiError, ProblemReport};
+use crate::lint::{Field, Severity};
 use crate::message::Message;
 use crate::render::email::{self, EmailError};
+use crate::render::letter::{self, LetterError, LetterSettings};
 
 /// What a render answers with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,15 +20,18 @@ pub enum Format {
     Json,
     /// The complete email, `message/rfc822`.
     Eml,
+    /// The letter, `application/pdf`.
+    Pdf,
 }
 
 impl Format {
-    pub const NAMES: &'static str = "json, eml";
+    pub const NAMES: &'static str = "json, eml, pdf";
 
     pub fn from_name(name: &str) -> Option<Format> {
         match name {
             "json" => Some(Format::Json),
             "eml" => Some(Format::Eml),
+            "pdf" => Some(Format::Pdf),
             _ => None,
         }
     }
@@ -53,6 +58,8 @@ pub fn wanted_format(query: Option<&str>, headers: &HeaderMap) -> Result<Format,
         .unwrap_or("");
     Ok(if accept.contains("message/rfc822") {
         Format::Eml
+    } else if accept.contains("application/pdf") {
+        Format::Pdf
     } else {
         Format::Json
     })
@@ -87,5 +94,93 @@ pub fn eml(state: &AppState, message: &Message) -> Response {
         )
             .into_response(),
         Err(err) => email_error(err).into_response(),
+    }
+}
+
+/// The request field a finding concerns.
+fn finding_field(field: Field) -> &'static str {
+    match field {
+        Field::Body => "body",
+        Field::Subject => "subject",
+        Field::Recipient => "customer.email",
+    }
+}
+
+fn letter_error(err: LetterError) -> ApiError {
+    let status = match &err {
+        LetterError::Font | LetterError::Pdf(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    let field = match &err {
+        LetterError::NotALetter { .. } => Some("channel".to_string()),
+        LetterError::NoAddress | LetterError::TooManyAddressLines { .. } => {
+            Some("customer.address".to_string())
+        }
+        LetterError::BlankAddressLine { field } | LetterError::AddressLineTooLong { field, .. } => {
+            Some(field.clone())
+        }
+        _ => None,
+    };
+    let mut error = ApiError::new(status, err.to_string());
+    if let Some(field) = field {
+        error = error.with_field(field);
+    }
+    if let LetterError::Refused { findings } = &err {
+        error.problems = findings
+            .iter()
+            .filter(|finding| finding.severity == Severity::Error)
+            .map(|finding| ProblemReport {
+                message: format!(
+                    "line {}, column {}: {} [{}]",
+                    finding.line, finding.column, finding.message, finding.rule
+                ),
+                field: Some(finding_field(finding.field).to_string()),
+            })
+            .collect();
+    }
+    error
+}
+
+/// The letter's PDF bytes, rendered off the async threads; refused (422) when the message is
+/// not a letter, or has error-level findings and is not a draft.
+pub async fn letter_pdf(message: Message) -> Result<Vec<u8>, ApiError> {
+    let rendered = tokio::task::spawn_blocking(move || {
+        letter::render(
+            &message.document,
+            &message.findings,
+            &LetterSettings::default(),
+        )
+    })
+    .await;
+    match rendered {
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(err)) => Err(letter_error(err)),
+        Err(_) => Err(ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the letter could not be produced; try again",
+        )),
+    }
+}
+
+/// The PDF bytes as an attachment.
+pub fn pdf_attachment(bytes: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/pdf"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"letter.pdf\"",
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// The letter as a PDF attachment, or the JSON error saying why it cannot be produced.
+pub async fn pdf(message: Message) -> Response {
+    match letter_pdf(message).await {
+        Ok(bytes) => pdf_attachment(bytes),
+        Err(err) => err.into_response(),
     }
 }

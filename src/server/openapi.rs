@@ -111,10 +111,12 @@ fn schemas() -> Value {
                                        { "type": "number" }, { "type": "boolean" } ] } } } } },
             },
         },
-        "Finding": { "type": "object", "required": ["rule", "severity", "message", "line", "column", "text", "source"], "properties": {
+        "Finding": { "type": "object", "required": ["rule", "severity", "message", "field", "line", "column", "text", "source"], "properties": {
             "rule": text, "severity": { "enum": ["error", "warning", "suggestion"] }, "message": text,
             "line": { "type": "integer" }, "column": { "type": "integer" }, "text": text,
             "suggestion": optional_text,
+            "field": { "enum": ["body", "subject", "recipient"], "description": "Which text `line` and `column` point into" },
+            "phrase": optional_text,
             "source": { "enum": ["phrase", "placeholder", "free_text", "template"] } } },
         "Message": { "type": "object", "required": ["subject", "text", "html", "findings"], "properties": {
             "subject": optional_text, "text": text, "html": optional_text,
@@ -135,5 +137,33 @@ fn schemas() -> Value {
                 "message": text, "field": optional_text } } } } },
         "OpenApi": { "type": "object" },
         "Eml": { "type": "string", "contentMediaType": "message/rfc822" },
+        "Pdf": { "type": "string", "contentMediaType": "application/pdf" },
+        "LintRequest": { "type": "object", "required": ["text"], "additionalProperties": false,
+            "properties": { "text": { "type": "string", "description": "The text to lint, as staff would type it." } } },
+        "LintResult": { "type": "object", "required": ["findings"], "properties": {
+            "findings": { "type": "array", "items": { "$ref": "#/components/schemas/Finding" } } } },
+        "PlanRequest": {
+            "type": "object", "additionalProperties": false,
+            "description": "Who is calling, where the customer is, and when they cannot take a call.",
+            "properties": {
+                "role": { "enum": ["examiner", "customer_service"] },
+                "time_zone": { "type": ["string", "null"], "description": "The customer's IANA time zone, such as America/New_York" },
+                "country": { "type": ["string", "null"], "description": "A two-letter country code, for countries with one time zone" },
+                "now": { "type": ["string", "null"], "format": "date-time" },
+                "unavailable": { "type": "array", "items": text },
+                "happy_outside_hours": { "type": "boolean", "default": false },
+                "attempt": { "oneOf": [ { "type": "integer", "minimum": 1, "maximum": 3 }, { "type": "string" } ] },
+                "first_attempt_at": { "type": ["string", "null"], "format": "date-time" },
+                "office_hours": { "type": ["string", "null"], "description": "HH:MM-HH:MM in UK time" },
+                "follow_up": { "enum": ["email", "letter"] },
+                "language": { "enum": names(&Language::ALL, Language::as_str), "default": "en" },
+                "customer": { "type": "object" },
+                "staff": { "type": "object" },
+            },
+        },
+        "Plan": { "type": "object", "required": ["role", "time_zone", "can_call_now", "reason"], "properties": {
+            "role": { "enum": ["examiner", "customer_service"] }, "time_zone": text,
+            "international": { "type": "boolean" }, "can_call_now": { "type": "boolean" }, "reason": text,
+            "send_email_instead": { "type": "boolean" }, "attempts": { "type": "array" } } },
     })
 }

@@ -16,7 +16,7 @@ use super::error::ApiError;
 use super::form::{FormState, answer_field};
 use crate::compose::Problem;
 use crate::library::{Library, Question, QuestionKind, Template};
-use crate::lint::{Finding, Severity};
+use crate::lint::{Field, Finding, Severity, has_errors};
 use crate::message::{Message, MessageError, build_message};
 use crate::request::{Channel, Language, Service};
 
@@ -107,7 +107,7 @@ pub async fn submit(State(state): State<Shared>, headers: HeaderMap, body: Body)
     html_response(StatusCode::OK, render_page(&state.library, &form))
 }
 
-/// `POST /download`: the form sent by a download button (`format=eml`), answered with the
+/// `POST /download`: the form sent by a download button (`format=eml` or `format=pdf`), answered with the
 /// file, or with the page and its problems when the message cannot be built.
 pub async fn download(State(state): State<Shared>, headers: HeaderMap, body: Body) -> Response {
     let pairs = match read_form(&headers, body).await {
@@ -119,9 +119,9 @@ pub async fn download(State(state): State<Shared>, headers: HeaderMap, body: Bod
         .find(|(name, _)| name == "format")
         .map(|(_, value)| value.clone())
         .unwrap_or_default();
-    if format != "eml" {
+    if format != "eml" && format != "pdf" {
         return ApiError::bad_request(format!(
-            "`{format}` is not a download this page offers; the page offers: eml"
+            "`{format}` is not a download this page offers; the page offers: eml, pdf"
         ))
         .with_field("format")
         .into_response();
@@ -129,6 +129,10 @@ pub async fn download(State(state): State<Shared>, headers: HeaderMap, body: Bod
     let mut form = FormState::from_pairs(&state.library, pairs);
     form.action = "preview".into();
     match build_message(&state.library, &form.to_request(&state.library)) {
+        Ok(message) if format == "pdf" => match super::download::letter_pdf(message).await {
+            Ok(bytes) => super::download::pdf_attachment(bytes),
+            Err(err) => html_response(err.status, download_problem_page(&err.message)),
+        },
         Ok(message) => super::download::eml(&state, &message),
         Err(_) => html_response(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -192,6 +196,22 @@ pub fn login_page(failed: bool) -> String {
 <p class=\"hint\" id=\"token-hint\">Ask your team leader for the token this server was started with.</p>\
 <input class=\"input\" id=\"token\" name=\"token\" type=\"password\" autocomplete=\"current-password\" aria-describedby=\"token-hint\">\
 </div><button class=\"button\" type=\"submit\">Sign in</button></form>",
+    );
+    page_end(&mut out, false);
+    out
+}
+
+/// The page shown when a download button's file cannot be made (a letter address the
+/// envelope window cannot hold): what is wrong, and the way back to the form.
+pub fn download_problem_page(problem: &str) -> String {
+    let mut out = String::new();
+    page_start(&mut out, "Error: Download – Comms builder");
+    let _ = write!(
+        out,
+        "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\" id=\"error-summary\"><h2>There is a problem</h2>\
+<p class=\"body\" id=\"download-problem\">{}</p></div><h1>The file could not be made</h1>\
+<p class=\"body\">Use your browser’s Back button to return to the form with your answers, fix this and download again.</p>",
+        Esc(problem)
     );
     page_end(&mut out, false);
     out
@@ -666,7 +686,8 @@ fn severity_class(severity: Severity) -> &'static str {
 }
 
 /// Where a finding's words are: which text (0 body, 1 subject, 2 recipient address) and the
-/// byte range.
+/// byte range. The finding's `field` says which text; its line and column say where in it,
+/// and the first occurrence of its words is used when they do not match there.
 fn locate(
     finding: &Finding,
     body: &str,
@@ -676,35 +697,37 @@ fn locate(
     if finding.text.is_empty() {
         return None;
     }
-    // Line 0: not in the body or subject, such as a finding on the recipient's address.
-    if finding.line == 0 {
-        return recipient
-            .filter(|address| *address == finding.text)
-            .map(|address| (2, 0, address.len()));
-    }
-    // At its line and column in the body, as the linter reports it.
-    if finding.line >= 1 && finding.column >= 1 {
-        let mut line_start = 0;
-        for (index, line) in body.split('\n').enumerate() {
-            if index + 1 == finding.line {
-                if let Some((offset, _)) = line.char_indices().nth(finding.column - 1) {
-                    let start = line_start + offset;
-                    if body[start..].starts_with(&finding.text) {
-                        return Some((0, start, start + finding.text.len()));
-                    }
-                }
-                break;
-            }
-            line_start += line.len() + 1;
+    let (which, text) = match finding.field {
+        Field::Recipient => {
+            return recipient
+                .filter(|address| *address == finding.text)
+                .map(|address| (2, 0, address.len()));
         }
-    }
-    if let Some(subject) = subject
-        && let Some(start) = subject.find(&finding.text)
+        Field::Subject => (1, subject?),
+        Field::Body => (0, body),
+    };
+    if let Some(start) = at_line_and_column(text, finding.line, finding.column)
+        && text[start..].starts_with(&finding.text)
     {
-        return Some((1, start, start + finding.text.len()));
+        return Some((which, start, start + finding.text.len()));
     }
-    body.find(&finding.text)
-        .map(|start| (0, start, start + finding.text.len()))
+    text.find(&finding.text)
+        .map(|start| (which, start, start + finding.text.len()))
+}
+
+/// The byte offset of a 1-based line and column (in characters) in `text`.
+fn at_line_and_column(text: &str, line: usize, column: usize) -> Option<usize> {
+    let mut line_start = 0;
+    for (index, line_text) in text.split('\n').enumerate() {
+        if index + 1 == line {
+            return line_text
+                .char_indices()
+                .nth(column.checked_sub(1)?)
+                .map(|(offset, _)| line_start + offset);
+        }
+        line_start += line_text.len() + 1;
+    }
+    None
 }
 
 /// Writes `text` escaped, with each located finding's words in a `<mark>` followed by a link
@@ -848,6 +871,12 @@ fn built_preview(out: &mut String, form: &FormState, message: &Message) {
             "<button type=\"submit\" class=\"button button-secondary\" formaction=\"/download\" name=\"format\" value=\"eml\">Download the email (.eml)</button>",
         );
     }
+    // The PDF button only when the letter would be produced: no error-level findings, or a draft.
+    if channel == Channel::Letter && (!has_errors(&message.findings) || message.document.draft) {
+        out.push_str(
+            "<button type=\"submit\" class=\"button button-secondary\" formaction=\"/download\" name=\"format\" value=\"pdf\">Download the letter (PDF)</button>",
+        );
+    }
     if channel == Channel::Email {
         out.push_str(
             "<div class=\"copy\" hidden><button type=\"button\" class=\"button button-secondary\" data-copy=\"text\">Copy email message</button>\
@@ -870,10 +899,11 @@ fn built_preview(out: &mut String, form: &FormState, message: &Message) {
             label = severity_label(finding.severity),
             message = Esc(&finding.message),
             text = Esc(&finding.text),
-            line = if finding.line == 0 {
-                String::new()
-            } else {
-                format!(", line {}", finding.line)
+            line = match finding.field {
+                Field::Recipient => ", in the email address".to_string(),
+                Field::Subject => ", in the subject".to_string(),
+                Field::Body if finding.line == 0 => String::new(),
+                Field::Body => format!(", line {}", finding.line),
             },
         );
         if let Some(suggestion) = &finding.suggestion {
@@ -910,6 +940,63 @@ mod tests {
             out,
             "Dear &lt;Jo&gt;,\nPlease reply <mark class=\"mark mark-warning\">ASAP</mark>\
 <a class=\"finding-ref\" href=\"#finding-1\" aria-label=\"Warning 1\">[1]</a> &amp; soon."
+        );
+    }
+
+    #[test]
+    fn findings_are_located_in_the_text_their_field_names() {
+        let finding = |field, line, column, text: &str| Finding {
+            rule: "r".into(),
+            severity: Severity::Warning,
+            message: "m".into(),
+            field,
+            line,
+            column,
+            text: text.into(),
+            suggestion: None,
+            source: crate::document::SourceKind::FreeText,
+            phrase: None,
+        };
+        let body = "Dear Sam\nYour ASAP photo";
+        let subject = Some("ASAP: your photo");
+        let recipient = Some("bad@@example.com");
+        // The same words in the subject and body go where the field says.
+        assert_eq!(
+            locate(
+                &finding(Field::Subject, 1, 1, "ASAP"),
+                body,
+                subject,
+                recipient
+            ),
+            Some((1, 0, 4))
+        );
+        assert_eq!(
+            locate(
+                &finding(Field::Body, 2, 6, "ASAP"),
+                body,
+                subject,
+                recipient
+            ),
+            Some((0, 14, 18))
+        );
+        assert_eq!(
+            locate(
+                &finding(Field::Recipient, 0, 0, "bad@@example.com"),
+                body,
+                subject,
+                recipient
+            ),
+            Some((2, 0, 16))
+        );
+        // A subject finding with no subject is not placed in the body.
+        assert_eq!(
+            locate(
+                &finding(Field::Subject, 1, 1, "ASAP"),
+                body,
+                None,
+                recipient
+            ),
+            None
         );
     }
 
