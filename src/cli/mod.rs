@@ -152,3 +152,30 @@ pub fn write_output(path: Option<&Path>, bytes: &[u8]) -> Result<(), String> {
         }
     }
 }
+
+/// Reads the request at `path` (`-` for stdin) and composes, lints and renders it, printing
+/// any problem; the error is the exit status. Shared by `render` and `send`.
+pub fn request_message(library: &Library, path: &str) -> Result<crate::message::Message, u8> {
+    let origin = input_name(path);
+    let request = read_input(path)
+        .and_then(|text| {
+            crate::request::parse_request(&text, origin).map_err(|err| err.to_string())
+        })
+        .map_err(|message| {
+            eprintln!("error: {message}");
+            EXIT_BAD_INPUT
+        })?;
+    crate::message::build_message(library, &request).map_err(|err| {
+        let crate::message::MessageError::Compose(err) = err;
+        eprintln!("error: {origin}: the request cannot be composed:");
+        for problem in &err.problems {
+            eprintln!("  {problem}");
+        }
+        EXIT_BAD_INPUT
+    })
+}
+
+/// How an input path is named in messages: `<stdin>` for `-`.
+pub fn input_name(path: &str) -> &str {
+    if path == "-" { "<stdin>" } else { path }
+}

@@ -4,13 +4,13 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
-use super::{EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, load_library, read_input, write_output};
+use super::{EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, load_library, write_output};
 use chrono::Utc;
 
-use crate::message::{Message, MessageError, build_message};
+use super::{input_name, request_message};
+use crate::message::Message;
 use crate::render::email;
 use crate::render::letter::{self, LetterError, LetterSettings};
-use crate::request::parse_request;
 
 #[derive(Debug, Args)]
 pub struct RenderArgs {
@@ -50,34 +50,10 @@ pub fn run(library_dir: &Path, args: RenderArgs) -> u8 {
         Ok(library) => library,
         Err(status) => return status,
     };
-    let origin = if args.request == "-" {
-        "<stdin>"
-    } else {
-        args.request.as_str()
-    };
-    let text = match read_input(&args.request) {
-        Ok(text) => text,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return EXIT_BAD_INPUT;
-        }
-    };
-    let request = match parse_request(&text, origin) {
-        Ok(request) => request,
-        Err(err) => {
-            eprintln!("error: {err}");
-            return EXIT_BAD_INPUT;
-        }
-    };
-    let message = match build_message(&library, &request) {
+    let origin = input_name(&args.request);
+    let message = match request_message(&library, &args.request) {
         Ok(message) => message,
-        Err(MessageError::Compose(err)) => {
-            eprintln!("error: {origin}: the request cannot be composed:");
-            for problem in &err.problems {
-                eprintln!("  {problem}");
-            }
-            return EXIT_BAD_INPUT;
-        }
+        Err(status) => return status,
     };
     let bytes = match args.format {
         Format::Text => {

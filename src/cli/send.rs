@@ -9,8 +9,7 @@ use clap::Args;
 
 use super::render::print_findings;
 use super::{EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, load_library, read_input};
-use crate::message::{MessageError, build_message};
-use crate::request::parse_request;
+use super::{input_name, request_message};
 use crate::send::config::{Credentials, PASSWORD_VAR, SendConfig, USERNAME_VAR, parse_config};
 use crate::send::{self, Refusal};
 
@@ -72,29 +71,10 @@ pub fn run(library_dir: &Path, args: SendArgs) -> u8 {
         Ok(library) => library,
         Err(status) => return status,
     };
-    let origin = if args.request == "-" {
-        "<stdin>"
-    } else {
-        args.request.as_str()
-    };
-    let request = match read_input(&args.request)
-        .and_then(|text| parse_request(&text, origin).map_err(|err| err.to_string()))
-    {
-        Ok(request) => request,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return EXIT_BAD_INPUT;
-        }
-    };
-    let message = match build_message(&library, &request) {
+    let origin = input_name(&args.request);
+    let message = match request_message(&library, &args.request) {
         Ok(message) => message,
-        Err(MessageError::Compose(err)) => {
-            eprintln!("error: {origin}: the request cannot be composed:");
-            for problem in &err.problems {
-                eprintln!("  {problem}");
-            }
-            return EXIT_BAD_INPUT;
-        }
+        Err(status) => return status,
     };
     print_findings(&message.findings);
     let email = match send::prepare(&library, &message, &config.email, Utc::now()) {

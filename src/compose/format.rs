@@ -19,7 +19,8 @@ const WELSH_MONTHS: [&str; 12] = [
     "Rhagfyr",
 ];
 
-const ENGLISH_MONTHS: [&str; 12] = [
+/// English month names, January first.
+pub const ENGLISH_MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",

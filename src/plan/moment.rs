@@ -54,20 +54,7 @@ const WEEKDAYS: [&str; 7] = [
     "Sunday",
 ];
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
+use crate::compose::format::ENGLISH_MONTHS as MONTHS;
 
 /// "Monday 23 November".
 fn push_day(out: &mut String, at: &DateTime<Tz>) {
