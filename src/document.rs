@@ -252,13 +252,6 @@ impl Document {
     pub fn body_text(&self) -> String {
         self.body_sourced().text
     }
-
-    /// Byte range of the first block in [`Document::body_text`], for rules scoped to it.
-    pub fn first_body_block(&self) -> Option<&Block> {
-        self.blocks
-            .iter()
-            .find(|block| block.role == BlockRole::Body)
-    }
 }
 
 #[cfg(test)]
