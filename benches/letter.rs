@@ -48,7 +48,7 @@ fn letter_with(base: &Document, extra: usize, seed: usize) -> Document {
                 kind: BlockKind::Paragraph,
                 lines: vec![Inline {
                     spans: vec![Span {
-                        text,
+                        text: text.into(),
                         source: Source::FreeText {
                             template: "request-new-photo".into(),
                             question: "notes".into(),

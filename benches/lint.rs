@@ -70,7 +70,7 @@ fn main() {
         kind: BlockKind::Paragraph,
         lines: vec![Inline {
             spans: vec![Span {
-                text: SENTENCE.trim().to_string(),
+                text: SENTENCE.trim().into(),
                 source: Source::FreeText {
                     template: run.template.id.clone(),
                     question: "details".into(),

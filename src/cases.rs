@@ -89,7 +89,7 @@ pub fn sample_request(
             paper: false,
         },
         parts: vec![Part {
-            template: template.id.clone(),
+            template: template.id.to_string(),
             answers: case.answers.clone(),
         }],
     }

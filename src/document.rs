@@ -4,8 +4,13 @@
 //! phrase, a placeholder value inside a phrase, free text typed by staff, or the template's own
 //! punctuation. Several house-style rules depend on this, so nothing downstream may lose it.
 
+use std::borrow::Borrow;
+use std::fmt;
+use std::ops::Deref;
+use std::sync::Arc;
+
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 use crate::request::{Channel, Language, Role, Service};
 
@@ -102,7 +107,7 @@ impl Inline {
 /// A piece of text and where it came from.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Span {
-    pub text: String,
+    pub text: SharedStr,
     pub source: Source,
 }
 
@@ -111,13 +116,16 @@ pub struct Span {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Source {
     /// Approved wording from the phrase library.
-    Phrase { id: String },
+    Phrase { id: SharedStr },
     /// A value filled into a phrase's placeholder (a name, a reference, a date...).
-    Placeholder { phrase: String, name: String },
+    Placeholder { phrase: SharedStr, name: SharedStr },
     /// Text typed by staff into a template's free-text question.
-    FreeText { template: String, question: String },
+    FreeText {
+        template: SharedStr,
+        question: SharedStr,
+    },
     /// The template's own punctuation and spacing.
-    Template { template: String },
+    Template { template: SharedStr },
 }
 
 impl Source {
@@ -138,6 +146,120 @@ impl Source {
             Source::Placeholder { phrase, .. } => Some(phrase),
             _ => None,
         }
+    }
+}
+
+/// Immutable text shared between the library and every message made from it: cloning copies
+/// a pointer, not the text. Reads as a `str`.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SharedStr(Arc<str>);
+
+impl SharedStr {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Default for SharedStr {
+    fn default() -> Self {
+        SharedStr::from("")
+    }
+}
+
+impl Deref for SharedStr {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for SharedStr {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Borrow<str> for SharedStr {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for SharedStr {
+    fn from(text: &str) -> Self {
+        SharedStr(Arc::from(text))
+    }
+}
+
+impl From<String> for SharedStr {
+    fn from(text: String) -> Self {
+        SharedStr(Arc::from(text))
+    }
+}
+
+impl From<&String> for SharedStr {
+    fn from(text: &String) -> Self {
+        SharedStr(Arc::from(text.as_str()))
+    }
+}
+
+impl From<SharedStr> for String {
+    fn from(text: SharedStr) -> Self {
+        text.0.to_string()
+    }
+}
+
+impl PartialEq<str> for SharedStr {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+
+impl PartialEq<&str> for SharedStr {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
+    }
+}
+
+impl PartialEq<String> for SharedStr {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<SharedStr> for str {
+    fn eq(&self, other: &SharedStr) -> bool {
+        self == &*other.0
+    }
+}
+
+impl PartialEq<SharedStr> for &str {
+    fn eq(&self, other: &SharedStr) -> bool {
+        *self == &*other.0
+    }
+}
+
+impl PartialEq<SharedStr> for String {
+    fn eq(&self, other: &SharedStr) -> bool {
+        **self == *other.0
+    }
+}
+
+impl fmt::Debug for SharedStr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl fmt::Display for SharedStr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Serialize for SharedStr {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
     }
 }
 

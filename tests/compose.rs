@@ -746,3 +746,56 @@ fn a_shared_phrase_with_different_values_is_kept_and_with_the_same_values_is_not
         1
     );
 }
+
+/// Template bodies are rendered once per combination of answers and remembered; a remembered
+/// body gives the same message as a fresh render, and different answers never share one.
+#[test]
+fn remembered_bodies_give_the_same_messages_as_fresh_renders() {
+    let library = library();
+    let runs = case_runs(&library);
+    let fresh: Vec<_> = runs
+        .iter()
+        .map(|run| {
+            library.forget_bodies();
+            comms::compose::compose(&library, &run.request)
+        })
+        .collect();
+    library.forget_bodies();
+    let first: Vec<_> = runs
+        .iter()
+        .map(|run| comms::compose::compose(&library, &run.request))
+        .collect();
+    let remembered = library.remembered_bodies();
+    assert!(
+        remembered > 20 && remembered <= runs.len(),
+        "{remembered} bodies remembered for {} runs",
+        runs.len()
+    );
+    let again: Vec<_> = runs
+        .iter()
+        .map(|run| comms::compose::compose(&library, &run.request))
+        .collect();
+    assert_eq!(
+        library.remembered_bodies(),
+        remembered,
+        "nothing new to remember"
+    );
+    for ((run, fresh), (first, again)) in runs.iter().zip(&fresh).zip(first.iter().zip(&again)) {
+        assert_eq!(fresh, first, "{}", run.name());
+        assert_eq!(fresh, again, "{}", run.name());
+    }
+    // Two answers to one question: two bodies, two different messages.
+    let photo = |reason: &str| {
+        let yaml = request_yaml(
+            "email",
+            "en",
+            "standard",
+            &format!("  - {{template: request-new-photo, answers: {{reasons: [{reason}]}}}}\n"),
+        );
+        let request = parse_request(&yaml, "request.yaml").unwrap();
+        build_message(&library, &request).unwrap().text
+    };
+    let (shadows, glare) = (photo("shadows"), photo("glare"));
+    assert_ne!(shadows, glare);
+    assert_eq!(photo("shadows"), shadows);
+}

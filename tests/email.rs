@@ -682,7 +682,8 @@ fn header_injection_is_refused_in_every_header_field() {
     assert!(matches!(err, EmailError::HeaderInjection { .. }), "{err:?}");
     let mut document = message.document.clone();
     if let Some(subject) = document.subject.as_mut() {
-        subject.spans[0].text.push_str(injection);
+        let text = format!("{}{injection}", subject.spans[0].text);
+        subject.spans[0].text = text.into();
     }
     let err = email::render(&library, &document, &EmailSettings::default(), now()).unwrap_err();
     assert!(err.to_string().contains("subject"), "{err}");

@@ -75,7 +75,7 @@ fn with_paragraphs(mut document: Document, paragraphs: &[String]) -> Document {
                 kind: BlockKind::Paragraph,
                 lines: vec![Inline {
                     spans: vec![Span {
-                        text: text.clone(),
+                        text: text.as_str().into(),
                         source: Source::FreeText {
                             template: "request-new-photo".into(),
                             question: "notes".into(),

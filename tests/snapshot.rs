@@ -92,7 +92,7 @@ fn phrase_to_edit(library: &Library) -> (String, String, BTreeSet<String>) {
             _ => None,
         });
         if let Some(word) = word {
-            return (phrase.id.clone(), word, shown);
+            return (phrase.id.to_string(), word, shown);
         }
     }
     panic!("the shipped library has no phrase shown by only some cases");

@@ -148,7 +148,7 @@ pub fn check_library(library: &Library) -> CheckReport {
         .extend(crate::lint::examples::check_examples(&library.rules));
     for phrase in library.phrases.values() {
         for language in crate::request::Language::ALL {
-            let allowed = shown_where_contact_allowed.contains(&phrase.id);
+            let allowed = shown_where_contact_allowed.contains(phrase.id.as_str());
             for finding in crate::lint::lint_phrase(library, phrase, language, allowed) {
                 let line = format!(
                     "{}:{}: phrase `{}` ({language}) breaks the house style: {} [{}] in “{}”",
@@ -169,7 +169,7 @@ pub fn check_library(library: &Library) -> CheckReport {
     for phrase in library.phrases.values() {
         // Cases always address a customer with a title, so the no-title greeting is exempt.
         let exempt = phrase.id == crate::library::structural::GREETING_NAME;
-        if !shown.contains(&phrase.id) && !runs.is_empty() && !exempt {
+        if !shown.contains(phrase.id.as_str()) && !runs.is_empty() && !exempt {
             report.errors.push(format!(
                 "{}:{}: phrase `{}` is shown by no template case; add a case that shows it, or remove it",
                 phrase.file.display(),

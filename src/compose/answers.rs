@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 
 use super::Problem;
 use super::format::{format_date, format_money, parse_money};
+use crate::library::body::BodyValue;
 use crate::library::{QuestionKind, Template};
 use crate::request::{Answer, Language};
 
@@ -20,7 +21,7 @@ pub const FREE_TEXT_MAX: usize = 5_000;
 pub struct CheckedAnswers {
     /// What the body sees: radio values, lists of check box values, and `true` for answered
     /// text, date, money and free-text questions. Never the text itself.
-    pub for_body: BTreeMap<String, tera::Value>,
+    pub for_body: BTreeMap<String, BodyValue>,
     /// Values filled into `{answers.ID}` placeholders, already formatted for the language.
     pub placeholder_values: BTreeMap<String, String>,
     /// Free-text answers, by question.
@@ -38,7 +39,7 @@ pub fn check_answers(
     let mut checked = CheckedAnswers::default();
     let problem = |question: &str, message: String| Problem {
         part: Some(part),
-        template: Some(template.id.clone()),
+        template: Some(template.id.to_string()),
         question: Some(question.to_string()),
         message,
     };
@@ -80,9 +81,9 @@ pub fn check_answers(
                 ));
             }
             let empty = match question.kind {
-                QuestionKind::Checkboxes => tera::Value::from(Vec::<String>::new()),
-                QuestionKind::Radio => tera::Value::none(),
-                _ => tera::Value::from(false),
+                QuestionKind::Checkboxes => BodyValue::Choices(Vec::new()),
+                QuestionKind::Radio => BodyValue::None,
+                _ => BodyValue::Answered(false),
             };
             checked.for_body.insert(id.to_string(), empty);
             continue;
@@ -92,7 +93,7 @@ pub fn check_answers(
                 Answer::One(value) if question.options.iter().any(|c| &c.value == value) => {
                     checked
                         .for_body
-                        .insert(id.to_string(), tera::Value::from(value.as_str()));
+                        .insert(id.to_string(), BodyValue::Choice(value.clone()));
                 }
                 other => problems.push(problem(
                     id,
@@ -140,15 +141,15 @@ pub fn check_answers(
                     continue;
                 }
                 // Keep the order the options are declared in, once each.
-                let ordered: Vec<&str> = question
+                let ordered: Vec<String> = question
                     .options
                     .iter()
-                    .map(|c| c.value.as_str())
-                    .filter(|value| values.iter().any(|v| v == value))
+                    .filter(|c| values.contains(&c.value))
+                    .map(|c| c.value.clone())
                     .collect();
                 checked
                     .for_body
-                    .insert(id.to_string(), tera::Value::from(ordered));
+                    .insert(id.to_string(), BodyValue::Choices(ordered));
             }
             QuestionKind::Text | QuestionKind::FreeText => {
                 let Answer::One(text) = answer else {
@@ -218,11 +219,11 @@ pub fn check_answers(
                 }
                 checked
                     .for_body
-                    .insert(id.to_string(), tera::Value::from(true));
+                    .insert(id.to_string(), BodyValue::Answered(true));
             }
             QuestionKind::Date => {
                 let parsed = match answer {
-                    Answer::One(text) => NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok(),
+                    Answer::One(text) => text.trim().parse::<NaiveDate>().ok(),
                     _ => None,
                 };
                 match parsed {
@@ -232,7 +233,7 @@ pub fn check_answers(
                             .insert(id.to_string(), format_date(date, language));
                         checked
                             .for_body
-                            .insert(id.to_string(), tera::Value::from(true));
+                            .insert(id.to_string(), BodyValue::Answered(true));
                     }
                     None => problems.push(problem(
                         id,
@@ -258,7 +259,7 @@ pub fn check_answers(
                             .insert(id.to_string(), format_money(pence));
                         checked
                             .for_body
-                            .insert(id.to_string(), tera::Value::from(true));
+                            .insert(id.to_string(), BodyValue::Answered(true));
                     }
                     None => problems.push(problem(
                         id,
@@ -279,7 +280,7 @@ pub fn check_answers(
     {
         problems.push(Problem {
             part: Some(part),
-            template: Some(template.id.clone()),
+            template: Some(template.id.to_string()),
             question: None,
             message: format!(
                 "answer at least one of these questions: {}",

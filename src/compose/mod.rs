@@ -7,9 +7,8 @@
 
 pub mod answers;
 pub mod format;
-mod markup;
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -17,12 +16,12 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 use crate::document::{
-    Block, BlockKind, BlockRole, Document, Inline, Recipient, Sender, Source, Span,
+    Block, BlockKind, BlockRole, Document, Inline, Recipient, Sender, SharedStr, Source, Span,
 };
-use crate::library::{Library, Placeholder, Segment, Template, structural};
+use crate::library::body::{BodyFacts, Item};
+use crate::library::{Library, Phrase, Placeholder, Segment, Template, structural};
 use crate::request::{Channel, Language, Request, Service};
 use answers::{CheckedAnswers, check_answers};
-use markup::{Item, Unit, parse_body};
 
 /// The time zone of customers who did not give one.
 pub const DEFAULT_TIME_ZONE: &str = "Europe/London";
@@ -176,7 +175,7 @@ pub fn compose(library: &Library, request: &Request) -> Result<Document, Compose
         library,
         values: &values,
         blocks: Vec::new(),
-        seen_units: HashSet::new(),
+        seen_units: Vec::new(),
         without_welsh: BTreeSet::new(),
         problems: Vec::new(),
     };
@@ -192,7 +191,7 @@ pub fn compose(library: &Library, request: &Request) -> Result<Document, Compose
         } else {
             structural::GREETING_NAME
         };
-        let line = builder.phrase_inline(greeting, &BTreeMap::new(), None);
+        let line = builder.structural_line(greeting);
         builder.push_block(BlockRole::Greeting, BlockKind::Paragraph, vec![line]);
     }
 
@@ -202,7 +201,7 @@ pub fn compose(library: &Library, request: &Request) -> Result<Document, Compose
         builder.add_part(index + 1, template, checked, channel);
     }
     if asks_for_reply && request.application.service == Service::FastTrack {
-        let line = builder.phrase_inline(structural::FAST_TRACK, &BTreeMap::new(), None);
+        let line = builder.structural_line(structural::FAST_TRACK);
         builder.push_unit(BlockKind::Paragraph, line);
     }
     if channel.is_written() {
@@ -212,13 +211,13 @@ pub fn compose(library: &Library, request: &Request) -> Result<Document, Compose
             structural::SIGN_OFF_ORGANISATION,
         ]
         .iter()
-        .map(|id| builder.phrase_inline(id, &BTreeMap::new(), None))
+        .map(|id| builder.structural_line(id))
         .collect();
         builder.push_block(BlockRole::SignOff, BlockKind::Paragraph, lines);
     }
 
     let subject = if channel.has_subject() {
-        subject_phrase(&checked_parts).map(|id| builder.phrase_inline(id, &BTreeMap::new(), None))
+        subject_phrase(&checked_parts).map(|id| builder.structural_line(id))
     } else {
         None
     };
@@ -239,7 +238,11 @@ pub fn compose(library: &Library, request: &Request) -> Result<Document, Compose
     }
 
     if language == Language::Cy {
-        let missing: Vec<&str> = builder.without_welsh.iter().copied().collect();
+        let missing: Vec<&str> = builder
+            .without_welsh
+            .iter()
+            .map(SharedStr::as_str)
+            .collect();
         if !missing.is_empty() {
             builder.problems.push(Problem::general(format!(
                 "the message is in Welsh but {} phrase{} no Welsh text: {}; add `cy:` to {} in phrases/",
@@ -309,7 +312,10 @@ pub fn compose(library: &Library, request: &Request) -> Result<Document, Compose
             .filter(|r| !r.is_empty())
             .map(str::to_string),
         service: request.application.service,
-        templates: checked_parts.iter().map(|(t, _)| t.id.clone()).collect(),
+        templates: checked_parts
+            .iter()
+            .map(|(t, _)| t.id.to_string())
+            .collect(),
         required_paragraphs,
     })
 }
@@ -418,11 +424,18 @@ struct Builder<'a> {
     library: &'a Library,
     values: &'a Values<'a>,
     blocks: Vec<Block>,
-    /// Text of the phrase-only paragraphs and items already in the message.
-    seen_units: HashSet<String>,
+    /// The phrase-only paragraphs and items already in the message.
+    seen_units: Vec<SeenUnit>,
     /// Phrases placed in a Welsh message that have no Welsh text.
-    without_welsh: BTreeSet<&'a str>,
+    without_welsh: BTreeSet<SharedStr>,
     problems: Vec<Problem>,
+}
+
+/// Where a phrase-only unit stands in the blocks, and the length of its text.
+struct SeenUnit {
+    block: usize,
+    line: usize,
+    len: usize,
 }
 
 impl Builder<'_> {
@@ -444,7 +457,13 @@ impl Builder<'_> {
         });
         // The same phrases with the same values: the same unit. The same phrase with another
         // value (another part's date, say) says something new and stays.
-        if has_phrase && only_phrases && !self.seen_units.insert(line.text()) {
+        let remember = has_phrase && only_phrases;
+        let len = line.spans.iter().map(|span| span.text.len()).sum();
+        if remember
+            && self.seen_units.iter().any(|seen| {
+                seen.len == len && same_text(&self.blocks[seen.block].lines[seen.line], &line)
+            })
+        {
             return;
         }
         if kind != BlockKind::Paragraph
@@ -453,13 +472,18 @@ impl Builder<'_> {
             && last.role == BlockRole::Body
         {
             last.lines.push(line);
-            return;
+        } else {
+            self.blocks.push(Block {
+                role: BlockRole::Body,
+                kind,
+                lines: vec![line],
+            });
         }
-        self.blocks.push(Block {
-            role: BlockRole::Body,
-            kind,
-            lines: vec![line],
-        });
+        if remember {
+            let block = self.blocks.len() - 1;
+            let line = self.blocks[block].lines.len() - 1;
+            self.seen_units.push(SeenUnit { block, line, len });
+        }
     }
 
     fn add_part(
@@ -470,28 +494,14 @@ impl Builder<'_> {
         channel: Channel,
     ) {
         let request = self.values.request;
-        let mut context = tera::Context::new();
-        context.insert_value("answers", tera::Value::from(checked.for_body.clone()));
-        context.insert("channel", channel.as_str());
-        context.insert("service", request.application.service.as_str());
-        context.insert(
-            "fast_track",
-            &(request.application.service == Service::FastTrack),
-        );
-        context.insert("paper", &request.application.paper);
-        context.insert("has_email", &request.customer.email_address().is_some());
-        let rendered = match self.library.render_body(&template.id, &context) {
-            Ok(rendered) => rendered,
-            Err(message) => {
-                self.problems.push(Problem::in_part(
-                    number,
-                    &template.id,
-                    format!("the template failed: {message}"),
-                ));
-                return;
-            }
+        let facts = BodyFacts {
+            answers: &checked.for_body,
+            channel,
+            service: request.application.service,
+            paper: request.application.paper,
+            has_email: request.customer.email_address().is_some(),
         };
-        let units = match parse_body(&rendered) {
+        let units = match self.library.body(template, &facts) {
             Ok(units) => units,
             Err(message) => {
                 self.problems
@@ -499,29 +509,30 @@ impl Builder<'_> {
                 return;
             }
         };
-        for unit in units {
-            let Unit { kind, items } = unit;
+        for unit in units.iter() {
+            let kind = unit.kind;
             let mut spans = Vec::new();
             let mut free_paragraphs: Option<Vec<String>> = None;
-            for item in items {
+            for item in &unit.items {
                 match item {
                     Item::Text(text) => spans.push(Span {
-                        text,
+                        text: text.clone(),
                         source: Source::Template {
                             template: template.id.clone(),
                         },
                     }),
-                    Item::Phrase(id) => {
-                        let inline = self.phrase_inline(
-                            &id,
-                            &checked.placeholder_values,
+                    Item::Phrase(phrase) => {
+                        let placeholders = &checked.placeholder_values;
+                        self.phrase_spans(
+                            phrase,
+                            placeholders,
                             Some((number, template)),
+                            &mut spans,
                         );
-                        spans.extend(inline.spans);
                     }
                     Item::FreeText(question) => {
                         let is_free = template
-                            .question(&question)
+                            .question(question)
                             .is_some_and(|q| q.kind == crate::library::QuestionKind::FreeText);
                         if !is_free {
                             self.problems.push(Problem::in_part(
@@ -531,7 +542,7 @@ impl Builder<'_> {
                             ));
                             continue;
                         }
-                        let Some(text) = checked.free_text.get(&question) else {
+                        let Some(text) = checked.free_text.get(question.as_str()) else {
                             continue;
                         };
                         let paragraphs: Vec<String> = text
@@ -550,7 +561,7 @@ impl Builder<'_> {
                             free_paragraphs = Some(paragraphs.clone());
                         }
                         spans.push(Span {
-                            text: paragraphs.join(" "),
+                            text: paragraphs.join(" ").into(),
                             source,
                         });
                     }
@@ -570,7 +581,7 @@ impl Builder<'_> {
                 {
                     for paragraph in paragraphs {
                         let span = Span {
-                            text: paragraph,
+                            text: paragraph.into(),
                             source: line.spans[0].source.clone(),
                         };
                         self.push_unit(kind, Inline { spans: vec![span] });
@@ -581,24 +592,29 @@ impl Builder<'_> {
         }
     }
 
+    /// One of the phrases compose places itself (greeting, sign-off...), as a line.
+    fn structural_line(&mut self, id: &str) -> Inline {
+        let mut spans = Vec::new();
+        match self.library.phrase(id) {
+            Some(phrase) => self.phrase_spans(phrase, &BTreeMap::new(), None, &mut spans),
+            None => self.problems.push(Problem::general(format!(
+                "phrase `{id}` is not in the library"
+            ))),
+        }
+        Inline { spans }
+    }
+
     /// A phrase's text in the message language, placeholders filled, as spans.
-    fn phrase_inline(
+    fn phrase_spans(
         &mut self,
-        id: &str,
+        phrase: &Phrase,
         answers: &BTreeMap<String, String>,
         part: Option<(usize, &Template)>,
-    ) -> Inline {
-        let mut spans = Vec::new();
-        let library = self.library;
-        let Some(phrase) = library.phrase(id) else {
-            self.problems.push(Problem::general(format!(
-                "phrase `{id}` is not in the library"
-            )));
-            return Inline { spans };
-        };
+        spans: &mut Vec<Span>,
+    ) {
         let language = self.values.language;
         if language == Language::Cy && phrase.cy.is_none() {
-            self.without_welsh.insert(phrase.id.as_str());
+            self.without_welsh.insert(phrase.id.clone());
         }
         // A missing Welsh text is reported once for the whole message; compose on in English
         // only to find every other problem.
@@ -607,50 +623,21 @@ impl Builder<'_> {
             match segment {
                 Segment::Text(text) => spans.push(Span {
                     text: text.clone(),
-                    source: Source::Phrase { id: id.to_string() },
+                    source: Source::Phrase {
+                        id: phrase.id.clone(),
+                    },
                 }),
                 Segment::Placeholder(placeholder) => {
                     match self.placeholder_value(placeholder, answers) {
                         Some(value) if !value.is_empty() => spans.push(Span {
-                            text: value,
+                            text: value.into(),
                             source: Source::Placeholder {
-                                phrase: id.to_string(),
-                                name: placeholder.name(),
+                                phrase: phrase.id.clone(),
+                                name: placeholder.name().into(),
                             },
                         }),
                         _ => {
-                            let (part_number, template) = match part {
-                                Some((n, t)) => (Some(n), Some(t.id.clone())),
-                                None => (None, None),
-                            };
-                            let (question, message) = match placeholder {
-                                Placeholder::Answer(question) => (
-                                    Some(question.clone()),
-                                    format!(
-                                        "phrase `{id}` shows this answer, but it was not given"
-                                    ),
-                                ),
-                                other => (
-                                    Some(other.name()),
-                                    format!(
-                                        "is empty, but phrase `{id}` needs it; fill it in the request"
-                                    ),
-                                ),
-                            };
-                            let problem = Problem {
-                                part: if matches!(placeholder, Placeholder::Answer(_)) {
-                                    part_number
-                                } else {
-                                    None
-                                },
-                                template: if matches!(placeholder, Placeholder::Answer(_)) {
-                                    template
-                                } else {
-                                    None
-                                },
-                                question,
-                                message,
-                            };
+                            let problem = missing_value(&phrase.id, placeholder, part);
                             if !self.problems.contains(&problem) {
                                 self.problems.push(problem);
                             }
@@ -659,7 +646,6 @@ impl Builder<'_> {
                 }
             }
         }
-        Inline { spans }
     }
 
     fn placeholder_value(
@@ -671,21 +657,52 @@ impl Builder<'_> {
         let customer = &request.customer;
         let staff = &request.staff;
         let value = match placeholder {
-            Placeholder::CustomerTitle => customer.title.clone().unwrap_or_default(),
-            Placeholder::CustomerFirstName => customer.first_name.clone(),
-            Placeholder::CustomerLastName => customer.last_name.clone(),
-            Placeholder::CustomerName => customer.addressed_name(),
-            Placeholder::CustomerFullName => customer.full_name(),
-            Placeholder::StaffFirstName => staff.first_name.clone(),
-            Placeholder::StaffInitials => staff.initials.clone(),
-            Placeholder::StaffOffice => staff.office.clone(),
-            Placeholder::Reference => request.application.reference.clone().unwrap_or_default(),
-            Placeholder::Today => self.values.today.clone(),
-            Placeholder::GoodTimeOfDay => self.values.good_time_of_day.to_string(),
-            Placeholder::Answer(question) => answers.get(question)?.clone(),
+            Placeholder::CustomerTitle => customer.title.as_deref().unwrap_or_default(),
+            Placeholder::CustomerFirstName => &customer.first_name,
+            Placeholder::CustomerLastName => &customer.last_name,
+            Placeholder::CustomerName => return Some(customer.addressed_name().trim().to_string()),
+            Placeholder::CustomerFullName => return Some(customer.full_name().trim().to_string()),
+            Placeholder::StaffFirstName => &staff.first_name,
+            Placeholder::StaffInitials => &staff.initials,
+            Placeholder::StaffOffice => &staff.office,
+            Placeholder::Reference => request.application.reference.as_deref().unwrap_or_default(),
+            Placeholder::Today => &self.values.today,
+            Placeholder::GoodTimeOfDay => self.values.good_time_of_day,
+            Placeholder::Answer(question) => answers.get(question)?,
         };
         Some(value.trim().to_string())
     }
+}
+
+/// The problem of a placeholder with nothing to fill it: an unanswered question of the part,
+/// or an empty field of the request.
+fn missing_value(
+    phrase: &str,
+    placeholder: &Placeholder,
+    part: Option<(usize, &Template)>,
+) -> Problem {
+    match placeholder {
+        Placeholder::Answer(question) => Problem {
+            part: part.map(|(number, _)| number),
+            template: part.map(|(_, template)| template.id.to_string()),
+            question: Some(question.clone()),
+            message: format!("phrase `{phrase}` shows this answer, but it was not given"),
+        },
+        other => Problem {
+            part: None,
+            template: None,
+            question: Some(other.name()),
+            message: format!("is empty, but phrase `{phrase}` needs it; fill it in the request"),
+        },
+    }
+}
+
+/// Whether two lines read the same, span boundaries aside.
+fn same_text(a: &Inline, b: &Inline) -> bool {
+    fn bytes(line: &Inline) -> impl Iterator<Item = u8> + '_ {
+        line.spans.iter().flat_map(|span| span.text.bytes())
+    }
+    bytes(a).eq(bytes(b))
 }
 
 /// Removes spacing at both ends of a line and empty spans.
@@ -706,12 +723,12 @@ fn trim_inline(mut spans: Vec<Span>) -> Vec<Span> {
     if let Some(first) = spans.first_mut()
         && matches!(first.source, Source::Template { .. })
     {
-        first.text = first.text.trim_start().to_string();
+        first.text = first.text.trim_start().into();
     }
     if let Some(last) = spans.last_mut()
         && matches!(last.source, Source::Template { .. })
     {
-        last.text = last.text.trim_end().to_string();
+        last.text = last.text.trim_end().into();
     }
     spans
 }

@@ -1,5 +1,6 @@
 //! The library: approved phrases, templates and their questions, loaded once from a folder,
-//! validated, then read-only and shared across threads without locks.
+//! validated, then read-only and shared across threads. The one thing that grows after
+//! loading is a bounded memo of rendered template bodies ([`body`]).
 //!
 //! Layout of a library folder:
 //!
@@ -10,6 +11,7 @@
 //! A library with any error refuses to load and reports all of them, each with file, line and
 //! column.
 
+pub mod body;
 pub mod error;
 pub mod phrases;
 pub mod templates;
@@ -59,11 +61,12 @@ pub mod structural {
 /// A loaded, validated library.
 pub struct Library {
     pub root: PathBuf,
-    pub phrases: BTreeMap<String, Phrase>,
+    pub phrases: BTreeMap<String, Arc<Phrase>>,
     pub templates: BTreeMap<String, Template>,
     /// The house-style rules, with the phrase index they read.
     pub rules: crate::lint::RuleSet,
     tera: tera::Tera,
+    bodies: body::BodyMemo,
 }
 
 impl std::fmt::Debug for Library {
@@ -134,7 +137,7 @@ impl Library {
 
     fn assemble(
         root: &Path,
-        phrases: BTreeMap<String, Phrase>,
+        phrases: BTreeMap<String, Arc<Phrase>>,
         templates: BTreeMap<String, Template>,
         rules: Vec<crate::lint::Rule>,
         mut errors: Vec<LibraryError>,
@@ -149,6 +152,7 @@ impl Library {
                 templates,
                 rules,
                 tera,
+                bodies: body::BodyMemo::default(),
             })
         } else {
             Err(LibraryErrors(errors))
@@ -156,19 +160,11 @@ impl Library {
     }
 
     pub fn phrase(&self, id: &str) -> Option<&Phrase> {
-        self.phrases.get(id)
+        self.phrases.get(id).map(|phrase| &**phrase)
     }
 
     pub fn template(&self, id: &str) -> Option<&Template> {
         self.templates.get(id)
-    }
-
-    /// Renders a template body into its marked-up form (phrase and free-text markers, list
-    /// markers, blank lines). Compose turns that into blocks.
-    pub fn render_body(&self, template: &str, context: &tera::Context) -> Result<String, String> {
-        self.tera
-            .render(template, context)
-            .map_err(|err| describe_tera_error(&err))
     }
 }
 
@@ -219,7 +215,7 @@ fn read_text(path: &Path, errors: &mut Vec<LibraryError>) -> Option<String> {
     }
 }
 
-fn load_phrases(dir: &Path, errors: &mut Vec<LibraryError>) -> BTreeMap<String, Phrase> {
+fn load_phrases(dir: &Path, errors: &mut Vec<LibraryError>) -> BTreeMap<String, Arc<Phrase>> {
     let mut phrases = BTreeMap::new();
     for path in sorted_entries(dir, "yaml", errors) {
         if let Some(text) = read_text(&path, errors) {
@@ -281,7 +277,7 @@ fn load_templates(dir: &Path, errors: &mut Vec<LibraryError>) -> BTreeMap<String
 }
 
 fn build_tera(
-    phrases: &BTreeMap<String, Phrase>,
+    phrases: &BTreeMap<String, Arc<Phrase>>,
     templates: &BTreeMap<String, Template>,
     errors: &mut Vec<LibraryError>,
 ) -> tera::Tera {
@@ -358,7 +354,7 @@ pub fn describe_tera_error(err: &tera::Error) -> String {
 
 /// Phrase ids written literally in template bodies and declarations must exist.
 fn check_references(
-    phrases: &BTreeMap<String, Phrase>,
+    phrases: &BTreeMap<String, Arc<Phrase>>,
     templates: &BTreeMap<String, Template>,
     errors: &mut Vec<LibraryError>,
 ) {

@@ -14,18 +14,20 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::Deserialize;
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_saphyr::Spanned;
 
 use super::error::{LibraryError, yaml_error};
+use crate::document::SharedStr;
 use crate::request::Language;
 
 /// One approved phrase.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Phrase {
-    pub id: String,
+    pub id: SharedStr,
     pub en: PhraseText,
     pub cy: Option<PhraseText>,
     /// A note for translators or reviewers; never shown to customers.
@@ -54,7 +56,7 @@ pub struct PhraseText {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Segment {
-    Text(String),
+    Text(SharedStr),
     Placeholder(Placeholder),
 }
 
@@ -172,7 +174,7 @@ pub fn parse_phrase_text(raw: &str) -> Result<PhraseText, Vec<PlaceholderError>>
         match Placeholder::parse(name) {
             Some(placeholder) => {
                 if !literal.is_empty() {
-                    segments.push(Segment::Text(std::mem::take(&mut literal)));
+                    segments.push(Segment::Text(std::mem::take(&mut literal).into()));
                 }
                 segments.push(Segment::Placeholder(placeholder));
             }
@@ -193,7 +195,7 @@ pub fn parse_phrase_text(raw: &str) -> Result<PhraseText, Vec<PlaceholderError>>
     }
     literal.push_str(rest);
     if !literal.is_empty() {
-        segments.push(Segment::Text(literal));
+        segments.push(Segment::Text(literal.into()));
     }
     if errors.is_empty() {
         Ok(PhraseText {
@@ -251,7 +253,7 @@ pub fn valid_id(id: &str) -> bool {
 pub fn read_phrase_file(
     file: &Path,
     source: &str,
-    phrases: &mut BTreeMap<String, Phrase>,
+    phrases: &mut BTreeMap<String, Arc<Phrase>>,
     errors: &mut Vec<LibraryError>,
 ) {
     if source.trim().is_empty() {
@@ -303,14 +305,14 @@ pub fn read_phrase_file(
         if let Some(en) = en {
             phrases.insert(
                 id.clone(),
-                Phrase {
-                    id,
+                Arc::new(Phrase {
+                    id: id.into(),
                     en,
                     cy,
                     review: entry.review,
                     file: file.to_path_buf(),
                     line,
-                },
+                }),
             );
         }
     }

@@ -11,12 +11,13 @@ use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
 use super::error::{LibraryError, yaml_error};
+use crate::document::SharedStr;
 use crate::request::{Answer, Channel, Language, Service};
 
 /// A template as loaded: its declaration and its body.
 #[derive(Debug, Clone)]
 pub struct Template {
-    pub id: String,
+    pub id: SharedStr,
     pub spec: TemplateSpec,
     /// The Tera body, as written.
     pub body: String,
@@ -320,7 +321,7 @@ pub fn read_template(
     // A template with errors is still returned: the library refuses to load anyway, and the
     // checks that span files (unknown phrases, Tera syntax) can then list their errors too.
     Some(Template {
-        id: id.to_string(),
+        id: id.into(),
         spec,
         body,
         spec_file: spec_file.to_path_buf(),

@@ -140,7 +140,8 @@ pub fn lint_example(
             name: example
                 .placeholder
                 .clone()
-                .unwrap_or_else(|| "answers.example".into()),
+                .unwrap_or_else(|| "answers.example".into())
+                .into(),
         },
         ExampleSource::FreeText => Source::FreeText {
             template: "example".into(),
@@ -153,14 +154,14 @@ pub fn lint_example(
     let mut text = SourcedText::default();
     if let Some(before) = &example.before {
         text.push_span(&Span {
-            text: before.clone(),
+            text: before.as_str().into(),
             source: Source::Phrase {
                 id: "example".into(),
             },
         });
     }
     text.push_span(&Span {
-        text: example.text.clone(),
+        text: example.text.as_str().into(),
         source,
     });
     let facts = Facts {

@@ -316,7 +316,7 @@ fn capitals_hits(capitals: &Capitals, text: &SourcedText) -> Vec<Hit> {
         }
         if let Some(Source::Placeholder { name, .. }) = text.source_at(start)
             && (word.chars().any(char::is_numeric)
-                || capitals.exempt_placeholders.iter().any(|n| n == name))
+                || capitals.exempt_placeholders.iter().any(|n| *name == *n))
         {
             continue;
         }

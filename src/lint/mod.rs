@@ -144,8 +144,8 @@ pub fn lint_text(rules: &RuleSet, text: &str) -> Vec<Finding> {
     let sourced = SourcedText::uniform(
         text,
         Source::FreeText {
-            template: String::new(),
-            question: String::new(),
+            template: "".into(),
+            question: "".into(),
         },
     );
     lint_fields(rules, &sourced, None, &Facts::default())
@@ -176,7 +176,7 @@ pub fn lint_phrase(
                 text: "Sample".into(),
                 source: Source::Placeholder {
                     phrase: phrase.id.clone(),
-                    name: placeholder.name(),
+                    name: placeholder.name().into(),
                 },
             },
         };
@@ -190,7 +190,7 @@ pub fn lint_phrase(
     let required_somewhere = library
         .templates
         .values()
-        .any(|t| t.spec.required_paragraphs.contains(&phrase.id));
+        .any(|t| t.spec.required_paragraphs.iter().any(|id| phrase.id == *id));
     if required_somewhere {
         // A phrase is held to the rule file's wording; with none close, to nothing.
         facts.required = mandated_by_rule(&library.rules, phrase, language)

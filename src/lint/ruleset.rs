@@ -66,7 +66,10 @@ pub struct RuleSet {
 
 impl RuleSet {
     /// The rules of a library, with its phrases indexed (both languages, literal text only).
-    pub fn new(rules: Vec<Rule>, phrases: &BTreeMap<String, crate::library::Phrase>) -> RuleSet {
+    pub fn new(
+        rules: Vec<Rule>,
+        phrases: &BTreeMap<String, std::sync::Arc<crate::library::Phrase>>,
+    ) -> RuleSet {
         let texts: Vec<(&str, String)> = phrases
             .values()
             .flat_map(|phrase| {

@@ -143,7 +143,7 @@ impl FormState {
                     }
                 }
                 Part {
-                    template: template.id.clone(),
+                    template: template.id.to_string(),
                     answers,
                 }
             })

@@ -361,7 +361,7 @@ fn template_chooser(out: &mut String, library: &Library, form: &FormState) {
         } else {
             format!("template-{}", template.id)
         };
-        let checked = if form.templates.contains(&template.id) {
+        let checked = if form.templates.iter().any(|id| template.id == *id) {
             " checked"
         } else {
             ""

@@ -97,7 +97,7 @@ pub fn render(library: &Library, run: &CaseRun<'_>, message: &Message) -> Result
     }
     Ok(CaseFile {
         path: file_path(run),
-        template: run.template.id.clone(),
+        template: run.template.id.to_string(),
         case: run.case.name.clone(),
         channel: run.channel,
         language: run.language,

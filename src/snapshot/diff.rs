@@ -429,8 +429,8 @@ mod tests {
         for (text, phrase) in spans {
             match phrase {
                 Some(id) => sourced.push_span(&Span {
-                    text: text.to_string(),
-                    source: Source::Phrase { id: id.to_string() },
+                    text: (*text).into(),
+                    source: Source::Phrase { id: (*id).into() },
                 }),
                 None => sourced.push_plain(text),
             }

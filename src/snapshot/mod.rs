@@ -139,7 +139,7 @@ fn render_case(library: &Library, run: &CaseRun<'_>) -> Result<CaseFile, Box<Cas
         Box::new(CaseError {
             file: run.template.spec_file.clone(),
             line: case_line(run),
-            template: run.template.id.clone(),
+            template: run.template.id.to_string(),
             case: run.case.name.clone(),
             runs: vec![format!("{}.{}", run.channel, run.language)],
             problems,
@@ -187,7 +187,7 @@ fn check_case_names(library: &Library) -> Vec<CaseError> {
                 errors.push(CaseError {
                     file: template.spec_file.clone(),
                     line: template.case_lines.get(index).copied().unwrap_or(0),
-                    template: template.id.clone(),
+                    template: template.id.to_string(),
                     case: case.name.clone(),
                     runs: Vec::new(),
                     problems,

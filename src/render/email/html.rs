@@ -225,7 +225,7 @@ mod tests {
             spans: spans
                 .iter()
                 .map(|(text, source)| Span {
-                    text: (*text).to_string(),
+                    text: (*text).into(),
                     source: source.clone(),
                 })
                 .collect(),
