@@ -22,22 +22,6 @@ use comms::library::Library;
 use comms::message::build_message;
 use comms::request::parse_request;
 
-const THREE_PARTS: &str = r#"
-channel: email
-language: en
-at: 2026-11-23T10:15:00Z
-customer: { title: Mrs, first_name: Siân, last_name: Jones, email: sian.jones@example.com }
-staff: { first_name: Sam, initials: SB, office: Durham }
-application: { reference: "1234567890", service: fast_track }
-parts:
-  - template: request-new-photo
-    answers: { reasons: [shadows, glare] }
-  - template: request-documents
-    answers: { documents: [birth_certificate, previous_passport], reply_by: 2026-12-14 }
-  - template: request-information
-    answers: { needs: [name_change], details: "the town where you were born" }
-"#;
-
 fn main() {
     compose_three_parts();
     load_generated_library();
@@ -46,7 +30,7 @@ fn main() {
 
 fn compose_three_parts() {
     let library = common::repo_library();
-    let request = parse_request(THREE_PARTS, "bench").expect("the bench request parses");
+    let request = parse_request(common::THREE_PARTS, "bench").expect("the bench request parses");
     let document = compose(&library, &request).expect("the bench request composes");
     assert_eq!(document.templates.len(), 3);
     let (median, p99) = common::time_samples(20_000, || {

@@ -239,13 +239,66 @@ pub struct Part {
 }
 
 /// An answer to one question: one value (radio, text, date, money) or several (check boxes).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Answer {
     Many(Vec<String>),
     One(String),
     Number(f64),
     Flag(bool),
+}
+
+/// Read by hand rather than as an untagged enum, which buffers every answer before trying
+/// each shape, and whose error names no shape.
+impl<'de> Deserialize<'de> for Answer {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct AnswerVisitor;
+
+        impl<'de> serde::de::Visitor<'de> for AnswerVisitor {
+            type Value = Answer;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an answer: text, a number, true or false, or a list of texts")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Answer, E> {
+                Ok(Answer::One(value.to_string()))
+            }
+
+            fn visit_string<E: serde::de::Error>(self, value: String) -> Result<Answer, E> {
+                Ok(Answer::One(value))
+            }
+
+            fn visit_bool<E: serde::de::Error>(self, value: bool) -> Result<Answer, E> {
+                Ok(Answer::Flag(value))
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<Answer, E> {
+                Ok(Answer::Number(value as f64))
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<Answer, E> {
+                Ok(Answer::Number(value as f64))
+            }
+
+            fn visit_f64<E: serde::de::Error>(self, value: f64) -> Result<Answer, E> {
+                Ok(Answer::Number(value))
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Answer, A::Error> {
+                let mut values = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+                while let Some(value) = seq.next_element::<String>()? {
+                    values.push(value);
+                }
+                Ok(Answer::Many(values))
+            }
+        }
+
+        deserializer.deserialize_any(AnswerVisitor)
+    }
 }
 
 impl Answer {

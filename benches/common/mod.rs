@@ -34,3 +34,21 @@ pub fn repo_library() -> comms::library::Library {
     comms::library::Library::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR")))
         .expect("the shipped library loads")
 }
+
+/// The guidance's own example of one email from three templates: a new photo, documents and
+/// more information, for a Fast Track application.
+pub const THREE_PARTS: &str = r#"
+channel: email
+language: en
+at: 2026-11-23T10:15:00Z
+customer: { title: Mrs, first_name: Siân, last_name: Jones, email: sian.jones@example.com }
+staff: { first_name: Sam, initials: SB, office: Durham }
+application: { reference: "1234567890", service: fast_track }
+parts:
+  - template: request-new-photo
+    answers: { reasons: [shadows, glare] }
+  - template: request-documents
+    answers: { documents: [birth_certificate, previous_passport], reply_by: 2026-12-14 }
+  - template: request-information
+    answers: { needs: [name_change], details: "the town where you were born" }
+"#;

@@ -368,8 +368,18 @@ pub async fn read_json<T: DeserializeOwned>(
         ));
     }
     let bytes = read_body(body).await?;
-    let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
-    let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
+    // Read plainly first; only a body that fails is read again to find the path to the fault.
+    match serde_json::from_slice(&bytes) {
+        Ok(value) => Ok(value),
+        Err(_) => Err(json_error::<T>(&bytes)),
+    }
+}
+
+/// The error for a body that is not JSON of the right shape, naming the field at fault.
+fn json_error<T: DeserializeOwned>(bytes: &[u8]) -> ApiError {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let result: Result<T, _> = serde_path_to_error::deserialize(&mut deserializer);
+    if let Err(err) = result {
         let path = err.path().to_string();
         let inner = err.into_inner();
         let text = inner.to_string();
@@ -382,18 +392,18 @@ pub async fn read_json<T: DeserializeOwned>(
             inner.line(),
             inner.column()
         ));
-        if path.is_empty() || path == "." {
+        return if path.is_empty() || path == "." {
             err
         } else {
             err.with_field(path)
-        }
-    })?;
-    deserializer.end().map_err(|err| {
-        ApiError::bad_request(format!(
+        };
+    }
+    match deserializer.end() {
+        Err(err) => ApiError::bad_request(format!(
             "the body has more after the JSON object: line {}, column {}: {err}",
             err.line(),
             err.column()
-        ))
-    })?;
-    Ok(value)
+        )),
+        Ok(()) => ApiError::bad_request("the body is not a valid request"),
+    }
 }

@@ -151,9 +151,27 @@ fn inline_into(out: &mut String, line: &Inline) {
 /// HTML, escape or entity characters, and no web or email address), so parsing would not
 /// change it.
 fn is_plain(text: &str) -> bool {
-    !text.contains([
-        '[', ']', '<', '>', '`', '*', '_', '\\', '&', '!', '~', ':', '@', '\n', '\r',
-    ]) && !text.contains("  ")
+    // Every character Markdown could read is ASCII, so the bytes can be checked one by one.
+    let special = |byte: &u8| {
+        matches!(
+            byte,
+            b'[' | b']'
+                | b'<'
+                | b'>'
+                | b'`'
+                | b'*'
+                | b'_'
+                | b'\\'
+                | b'&'
+                | b'!'
+                | b'~'
+                | b'@'
+                | b'\n'
+                | b'\r'
+        )
+    };
+    // A colon matters only in a web address (`https://`).
+    !text.as_bytes().iter().any(special) && !text.contains("  ") && !text.contains("://")
 }
 
 /// The Markdown source of one line: phrase and template text as written (with any leading
@@ -203,16 +221,21 @@ fn escape_block_start(out: &mut String, text: &str) {
 
 /// Appends `text` with the five HTML-significant characters escaped.
 pub fn escape_into(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
+    let mut plain_from = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        let entity = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&text[plain_from..at]);
+        out.push_str(entity);
+        plain_from = at + 1;
     }
+    out.push_str(&text[plain_from..]);
 }
 
 #[cfg(test)]

@@ -126,18 +126,30 @@ pub fn parse_address(address: &str) -> Result<lettre::Address, AddressError> {
     })
 }
 
-/// The common provider `domain` is probably a misspelling of, if any.
+/// The common provider `domain` is probably a misspelling of, if any: one typing slip away, or
+/// two from a long domain.
 pub fn likely_domain(domain: &str) -> Option<&'static str> {
     let domain = domain.trim().to_ascii_lowercase();
     if COMMON_PROVIDERS.contains(&domain.as_str()) {
         return None;
     }
-    COMMON_PROVIDERS
-        .iter()
-        .map(|known| (edit_distance(&domain, known), *known))
-        .filter(|(distance, known)| *distance == 1 || (*distance == 2 && known.len() >= 9))
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, known)| known)
+    let domain: Vec<char> = domain.chars().collect();
+    let mut rows = DistanceRows::default();
+    let mut best: Option<(usize, &'static str)> = None;
+    for known in COMMON_PROVIDERS {
+        let limit = if known.len() >= 9 { 2 } else { 1 };
+        // Providers' names are ASCII: their length in bytes is their length in characters.
+        if domain.len().abs_diff(known.len()) > limit {
+            continue;
+        }
+        let known_chars: Vec<char> = known.chars().collect();
+        if let Some(distance) = rows.distance_within(&domain, &known_chars, limit)
+            && best.is_none_or(|(shortest, _)| distance < shortest)
+        {
+            best = Some((distance, known));
+        }
+    }
+    best.map(|(_, known)| known)
 }
 
 /// The findings for the recipient of an email: an error when the address is malformed, a
@@ -181,32 +193,53 @@ pub fn findings(address: Option<&str>) -> Vec<Finding> {
     }
 }
 
-/// Optimal string alignment distance: insertions, deletions, substitutions and swaps of two
-/// neighbouring characters each count one.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let width = b.len() + 1;
-    let mut table = vec![0usize; (a.len() + 1) * width];
-    for (i, row) in table.chunks_mut(width).enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in table.iter_mut().take(width).enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (table[(i - 1) * width + j] + 1)
-                .min(table[i * width + j - 1] + 1)
-                .min(table[(i - 1) * width + j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(table[(i - 2) * width + j - 2] + 1);
-            }
-            table[i * width + j] = best;
+/// Three rows of the optimal string alignment table (insertions, deletions, substitutions and
+/// swaps of two neighbouring characters each count one), kept between comparisons.
+#[derive(Default)]
+struct DistanceRows {
+    before_last: Vec<usize>,
+    last: Vec<usize>,
+    current: Vec<usize>,
+}
+
+impl DistanceRows {
+    /// The distance from `a` to `b` when it is at most `limit`; `None` when it is more, found
+    /// out as soon as a whole row exceeds the limit.
+    fn distance_within(&mut self, a: &[char], b: &[char], limit: usize) -> Option<usize> {
+        if a.len().abs_diff(b.len()) > limit {
+            return None;
         }
+        let width = b.len() + 1;
+        for row in [&mut self.before_last, &mut self.last, &mut self.current] {
+            row.clear();
+            row.resize(width, 0);
+        }
+        self.last
+            .iter_mut()
+            .enumerate()
+            .for_each(|(j, cell)| *cell = j);
+        for i in 1..=a.len() {
+            self.current[0] = i;
+            let mut row_min = i;
+            for j in 1..=b.len() {
+                let cost = usize::from(a[i - 1] != b[j - 1]);
+                let mut best = (self.last[j] + 1)
+                    .min(self.current[j - 1] + 1)
+                    .min(self.last[j - 1] + cost);
+                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                    best = best.min(self.before_last[j - 2] + 1);
+                }
+                self.current[j] = best;
+                row_min = row_min.min(best);
+            }
+            if row_min > limit {
+                return None;
+            }
+            std::mem::swap(&mut self.before_last, &mut self.last);
+            std::mem::swap(&mut self.last, &mut self.current);
+        }
+        Some(self.last[b.len()]).filter(|distance| *distance <= limit)
     }
-    table[a.len() * width + b.len()]
 }
 
 #[cfg(test)]
@@ -220,6 +253,32 @@ mod tests {
         assert_eq!(likely_domain("gmial.com"), Some("gmail.com"));
         assert_eq!(likely_domain("yaho.co.uk"), Some("yahoo.co.uk"));
         assert_eq!(likely_domain("HOTMAIL.CO"), Some("hotmail.com"));
+    }
+
+    #[test]
+    fn distances_count_each_slip_once() {
+        let distance = |a: &str, b: &str, limit: usize| {
+            let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+            DistanceRows::default().distance_within(&a, &b, limit)
+        };
+        assert_eq!(distance("gmail.com", "gmail.com", 2), Some(0));
+        assert_eq!(distance("gmial.com", "gmail.com", 2), Some(1), "a swap");
+        assert_eq!(distance("gmal.com", "gmail.com", 2), Some(1), "a deletion");
+        assert_eq!(
+            distance("gmaill.com", "gmail.com", 2),
+            Some(1),
+            "an insertion"
+        );
+        assert_eq!(
+            distance("gnail.com", "gmail.com", 2),
+            Some(1),
+            "a substitution"
+        );
+        assert_eq!(distance("hotmall.co", "hotmail.com", 2), Some(2));
+        assert_eq!(distance("hotmall.co", "hotmail.com", 1), None);
+        assert_eq!(distance("example.com", "gmail.com", 2), None);
+        assert_eq!(distance("", "ab", 2), Some(2));
+        assert_eq!(distance("é.com", "e.com", 1), Some(1));
     }
 
     #[test]

@@ -1,0 +1,66 @@
+//! One request through the whole pipeline, stage by stage: what `POST /api/render` spends on
+//! a three-part email before the network. Prints the median of each stage on one core.
+//!
+//! Run with `cargo bench --bench message`.
+
+#[path = "common/mod.rs"]
+mod common;
+
+use std::hint::black_box;
+
+use comms::compose::compose;
+use comms::lint::lint_document;
+use comms::message::build_message;
+use comms::render::email::{html, recipient};
+use comms::render::text;
+use comms::request::{Request, parse_request};
+
+fn main() {
+    let library = common::repo_library();
+    let request = parse_request(common::THREE_PARTS, "bench").expect("the bench request parses");
+    let json = serde_json::to_string(&request).expect("the request serialises");
+    let document = compose(&library, &request).expect("the bench request composes");
+    let message = build_message(&library, &request).expect("the bench request renders");
+    let answer = serde_json::to_vec(&message).expect("the message serialises");
+    println!(
+        "three-part email: {} bytes of request JSON, {} bytes of answer JSON, {} findings",
+        json.len(),
+        answer.len(),
+        message.findings.len()
+    );
+
+    let stages: [(&str, &dyn Fn()); 8] = [
+        ("read the request JSON", &|| {
+            black_box(serde_json::from_str::<Request>(black_box(&json)).ok());
+        }),
+        ("compose", &|| {
+            black_box(compose(&library, black_box(&request)).ok());
+        }),
+        ("lint", &|| {
+            black_box(lint_document(&library, black_box(&document)));
+        }),
+        ("check the recipient address", &|| {
+            black_box(recipient::findings(black_box(
+                document.recipient.email.as_deref(),
+            )));
+        }),
+        ("render text", &|| {
+            black_box(text::render(black_box(&document)));
+        }),
+        ("render HTML", &|| {
+            black_box(html::render(black_box(&document)));
+        }),
+        ("write the answer JSON", &|| {
+            black_box(serde_json::to_vec(black_box(&message)).ok());
+        }),
+        ("all of it (build_message between the JSON)", &|| {
+            let request = serde_json::from_str::<Request>(black_box(&json)).expect("parses");
+            let message = build_message(&library, &request).expect("renders");
+            black_box(serde_json::to_vec(&message).ok());
+        }),
+    ];
+    for (name, stage) in stages {
+        let (median, p99) = common::time_samples(5_000, stage);
+        println!("{name}: median {median:?}, p99 {p99:?}");
+    }
+}
