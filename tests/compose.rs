@@ -104,12 +104,17 @@ fn every_starter_template_renders_in_english_and_welsh() {
             for run in runs {
                 let message = build_message(&library, &run.request)
                     .unwrap_or_else(|err| panic!("{} does not render: {err}", run.name()));
-                let (greeting, sign_off) = match language {
-                    Language::En => (
+                let (greeting, sign_off) = match (language, run.template.spec.automatic) {
+                    // An automatic reply has no greeting and no member of staff.
+                    (Language::En, true) => ("Thank you", "\n\nHM Passport Office"),
+                    (Language::Cy, true) => ("Diolch", "\n\nSwyddfa Pasbort EF"),
+                    (Language::En, false) => (
                         "Dear Mrs Jones,",
                         "Yours sincerely,\nSam\nHM Passport Office",
                     ),
-                    Language::Cy => ("Annwyl Mrs Jones,", "Yn gywir,\nSam\nSwyddfa Pasbort EF"),
+                    (Language::Cy, false) => {
+                        ("Annwyl Mrs Jones,", "Yn gywir,\nSam\nSwyddfa Pasbort EF")
+                    }
                 };
                 assert!(
                     message.text.starts_with(greeting),
@@ -798,4 +803,53 @@ fn remembered_bodies_give_the_same_messages_as_fresh_renders() {
     let (shadows, glare) = (photo("shadows"), photo("glare"));
     assert_ne!(shadows, glare);
     assert_eq!(photo("shadows"), shadows);
+}
+
+/// The mailbox's automatic reply knows neither the customer nor who will read the email: no
+/// greeting, signed by HM Passport Office alone, and never joined to other templates.
+#[test]
+fn automatic_mailbox_reply_has_no_greeting_or_staff_and_goes_alone() {
+    let library = library();
+    let alone = request_yaml(
+        "email",
+        "en",
+        "standard",
+        "  - {template: mailbox-auto-acknowledgement}\n",
+    );
+    let message = compose(&library, &alone);
+    assert_eq!(
+        message.subject.as_deref(),
+        Some("We have received your email")
+    );
+    assert_eq!(
+        message.text,
+        "Thank you for your email. This is an automatic reply to let you know we have received it.\n\n\
+         We will read your email and reply if we need to. You do not need to send it again.\n\n\
+         Please do not reply to this automatic message.\n\n\
+         HM Passport Office\n"
+    );
+    let welsh = compose(
+        &library,
+        &request_yaml(
+            "email",
+            "cy",
+            "standard",
+            "  - {template: mailbox-auto-acknowledgement}\n",
+        ),
+    );
+    assert!(!welsh.text.contains("Annwyl"), "{}", welsh.text);
+    assert!(!welsh.text.contains("Sam"), "{}", welsh.text);
+
+    let joined = request_yaml(
+        "email",
+        "en",
+        "standard",
+        "  - {template: request-new-photo, answers: {reasons: [glare]}}\n  - {template: mailbox-auto-acknowledgement}\n",
+    );
+    let request = parse_request(&joined, "test").unwrap();
+    let err = comms::compose::compose(&library, &request).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "part 2 (mailbox-auto-acknowledgement): this is an automatic mailbox reply and goes on its own; send it without other templates"
+    );
 }

@@ -421,4 +421,42 @@ fn templates_command_lists_every_template_with_its_questions() {
         photo["questions"][0]["options"][4]["label"],
         "We processed their lost or stolen report"
     );
+    let by_id = |id: &str| listed.iter().find(|t| t["id"] == id).expect("listed");
+    assert_eq!(
+        by_id("request-information")["answer_at_least_one_of"],
+        serde_json::json!(["needs", "details"])
+    );
+    let call_us = by_id("request-call-us");
+    assert_eq!(call_us["last_resort"], true);
+    assert_eq!(call_us["only_when"][0]["question"], "phone_attempts");
+    assert_eq!(call_us["only_when"][0]["equals"], "three");
+    assert_eq!(by_id("mailbox-auto-acknowledgement")["automatic"], true);
+    assert_eq!(by_id("request-documents")["automatic"], false);
+
+    // The text listing says the same to a person.
+    let (status, text, stderr) = comms(&repo(), &["templates"]);
+    assert_eq!(status, 0, "{stderr}");
+    let section = |id: &str| {
+        let start = text.find(&format!("{id}  (")).expect("listed");
+        let end = text[start..].find("\n\n").map_or(text.len(), |e| start + e);
+        text[start..end].to_string()
+    };
+    assert!(
+        section("request-information").contains("  answer at least one of: needs, details"),
+        "{}",
+        section("request-information")
+    );
+    let call_us = section("request-call-us");
+    assert!(
+        call_us.contains("  only when phone_attempts is three: the 915 letter is only for when"),
+        "{call_us}"
+    );
+    assert!(
+        call_us.contains("  only when completely necessary"),
+        "{call_us}"
+    );
+    assert!(
+        section("mailbox-auto-acknowledgement")
+            .contains("an automatic reply: no greeting or staff name, and sent on its own")
+    );
 }

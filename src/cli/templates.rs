@@ -6,6 +6,7 @@ use clap::{Args, ValueEnum};
 use serde::Serialize;
 
 use super::{EXIT_BAD_INPUT, EXIT_OK, load_library, write_output};
+use crate::library::templates::Condition;
 use crate::library::{Library, Question};
 use crate::request::Channel;
 
@@ -30,6 +31,12 @@ pub struct TemplateSummary<'a> {
     pub channels: &'a [Channel],
     pub asks_for_reply: bool,
     pub last_resort: bool,
+    /// An automatic mailbox reply: no greeting, no member of staff, no other templates.
+    pub automatic: bool,
+    /// Questions of which at least one must be answered.
+    pub answer_at_least_one_of: &'a [String],
+    /// Conditions on the answers without which the template must not be used.
+    pub only_when: &'a [Condition],
     pub questions: &'a [Question],
 }
 
@@ -44,6 +51,9 @@ pub fn summaries(library: &Library) -> Vec<TemplateSummary<'_>> {
             channels: &template.spec.channels,
             asks_for_reply: template.spec.asks_for_reply,
             last_resort: template.spec.last_resort,
+            automatic: template.spec.automatic,
+            answer_at_least_one_of: &template.spec.answer_at_least_one_of,
+            only_when: &template.spec.only_when,
             questions: &template.spec.questions,
         })
         .collect()
@@ -84,6 +94,26 @@ pub fn run(library_dir: &Path, args: TemplatesArgs) -> u8 {
                     for choice in &question.options {
                         out.push_str(&format!("      {}: {}\n", choice.value, choice.label));
                     }
+                }
+                if !template.answer_at_least_one_of.is_empty() {
+                    out.push_str(&format!(
+                        "  answer at least one of: {}\n",
+                        template.answer_at_least_one_of.join(", ")
+                    ));
+                }
+                for condition in template.only_when {
+                    out.push_str(&format!(
+                        "  only when {} is {}: {}\n",
+                        condition.question, condition.equals, condition.message
+                    ));
+                }
+                if template.last_resort {
+                    out.push_str("  only when completely necessary\n");
+                }
+                if template.automatic {
+                    out.push_str(
+                        "  an automatic reply: no greeting or staff name, and sent on its own\n",
+                    );
                 }
                 out.push('\n');
             }

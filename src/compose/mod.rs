@@ -161,6 +161,19 @@ pub fn compose(library: &Library, request: &Request) -> Result<Document, Compose
         let checked = check_answers(template, &part.answers, language, number, &mut problems);
         checked_parts.push((template, checked));
     }
+    // An automatic mailbox reply speaks for the mailbox, not for a member of staff.
+    let automatic = checked_parts.iter().any(|(t, _)| t.spec.automatic);
+    if automatic && request.parts.len() > 1 {
+        for (index, (template, _)) in checked_parts.iter().enumerate() {
+            if template.spec.automatic {
+                problems.push(Problem::in_part(
+                    index + 1,
+                    &template.id,
+                    "this is an automatic mailbox reply and goes on its own; send it without other templates",
+                ));
+            }
+        }
+    }
     if !problems.is_empty() {
         return Err(ComposeError { problems });
     }
@@ -180,7 +193,7 @@ pub fn compose(library: &Library, request: &Request) -> Result<Document, Compose
         problems: Vec::new(),
     };
 
-    if channel.is_written() {
+    if channel.is_written() && !automatic {
         let greeting = if request
             .customer
             .title
@@ -205,14 +218,19 @@ pub fn compose(library: &Library, request: &Request) -> Result<Document, Compose
         builder.push_unit(BlockKind::Paragraph, line);
     }
     if channel.is_written() {
-        let lines = [
-            structural::SIGN_OFF,
-            structural::SIGN_OFF_NAME,
-            structural::SIGN_OFF_ORGANISATION,
-        ]
-        .iter()
-        .map(|id| builder.structural_line(id))
-        .collect();
+        let signed: &[&str] = if automatic {
+            &[structural::SIGN_OFF_ORGANISATION]
+        } else {
+            &[
+                structural::SIGN_OFF,
+                structural::SIGN_OFF_NAME,
+                structural::SIGN_OFF_ORGANISATION,
+            ]
+        };
+        let lines = signed
+            .iter()
+            .map(|id| builder.structural_line(id))
+            .collect();
         builder.push_block(BlockRole::SignOff, BlockKind::Paragraph, lines);
     }
 
@@ -346,28 +364,36 @@ fn subject_phrase<'a>(parts: &[(&'a Template, CheckedAnswers)]) -> Option<&'a st
 fn check_people(request: &Request, problems: &mut Vec<Problem>) {
     let customer = &request.customer;
     let staff = &request.staff;
-    let mut fields: Vec<(String, &str)> = vec![
+    let fields: [(&str, &str); 8] = [
+        ("customer.title", customer.title.as_deref().unwrap_or("")),
+        ("customer.first_name", &customer.first_name),
+        ("customer.last_name", &customer.last_name),
+        ("customer.email", customer.email.as_deref().unwrap_or("")),
+        ("staff.first_name", &staff.first_name),
+        ("staff.initials", &staff.initials),
+        ("staff.office", &staff.office),
         (
-            "customer.title".into(),
-            customer.title.as_deref().unwrap_or(""),
-        ),
-        ("customer.first_name".into(), &customer.first_name),
-        ("customer.last_name".into(), &customer.last_name),
-        (
-            "customer.email".into(),
-            customer.email.as_deref().unwrap_or(""),
-        ),
-        ("staff.first_name".into(), &staff.first_name),
-        ("staff.initials".into(), &staff.initials),
-        ("staff.office".into(), &staff.office),
-        (
-            "application.reference".into(),
+            "application.reference",
             request.application.reference.as_deref().unwrap_or(""),
         ),
     ];
-    for (index, line) in customer.address.iter().enumerate() {
-        fields.push((format!("customer.address[{index}]"), line));
-    }
+    // Names are built only for a value at fault.
+    let is_suspect = |value: &str| {
+        value.chars().any(|c| c.is_control())
+            || value.contains(crate::library::MARK_START)
+            || value.contains(crate::library::MARK_END)
+    };
+    let named = fields
+        .into_iter()
+        .filter(|(_, value)| is_suspect(value))
+        .map(|(field, value)| (std::borrow::Cow::Borrowed(field), value));
+    let address = customer
+        .address
+        .iter()
+        .enumerate()
+        .filter(|(_, line)| is_suspect(line))
+        .map(|(index, line)| (format!("customer.address[{index}]").into(), line.as_str()));
+    let fields: Vec<(std::borrow::Cow<str>, &str)> = named.chain(address).collect();
     for (field, value) in fields {
         if let Some(bad) = value.chars().find(|c| c.is_control()) {
             let what = match bad {
@@ -377,7 +403,7 @@ fn check_people(request: &Request, problems: &mut Vec<Problem>) {
             problems.push(Problem {
                 part: None,
                 template: None,
-                question: Some(field),
+                question: Some(field.into_owned()),
                 message: format!("holds {what}; write it on one line, as plain text"),
             });
         } else if value.contains(crate::library::MARK_START)
@@ -386,7 +412,7 @@ fn check_people(request: &Request, problems: &mut Vec<Problem>) {
             problems.push(Problem {
                 part: None,
                 template: None,
-                question: Some(field),
+                question: Some(field.into_owned()),
                 message: "holds reserved characters (U+E000, U+E001)".into(),
             });
         }

@@ -58,6 +58,11 @@ pub struct TemplateSpec {
     /// Only for when it is completely necessary (the 915 letter).
     #[serde(default)]
     pub last_resort: bool,
+    /// An automatic reply set on a mailbox: it knows neither the customer's name nor who
+    /// reads the email, so it has no greeting, is signed by HM Passport Office alone, and
+    /// goes on its own.
+    #[serde(default)]
+    pub automatic: bool,
     /// Sent in the Customer Services Management team house format.
     #[serde(default)]
     pub house_format: Option<HouseFormat>,

@@ -125,6 +125,11 @@ fn schemas() -> Value {
             "id": text, "name": text, "purpose": text,
             "channels": { "type": "array", "items": { "enum": names(&Channel::ALL, Channel::as_str) } },
             "asks_for_reply": { "type": "boolean" }, "last_resort": { "type": "boolean" },
+            "automatic": { "type": "boolean", "description": "An automatic mailbox reply: no greeting, no member of staff, sent on its own" },
+            "answer_at_least_one_of": { "type": "array", "items": text, "description": "Questions of which at least one must be answered" },
+            "only_when": { "type": "array", "description": "Conditions on the answers without which the template must not be used",
+                "items": { "type": "object", "required": ["question", "equals", "message"], "properties": {
+                    "question": text, "equals": text, "message": text } } },
             "questions": { "type": "array", "items": { "type": "object", "required": ["id", "label", "kind"], "properties": {
                 "id": text, "label": text, "hint": optional_text,
                 "kind": { "enum": ["radio", "checkboxes", "text", "free_text", "date", "money"] },
