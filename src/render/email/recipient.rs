@@ -129,21 +129,27 @@ pub fn parse_address(address: &str) -> Result<lettre::Address, AddressError> {
 /// The common provider `domain` is probably a misspelling of, if any: one typing slip away, or
 /// two from a long domain.
 pub fn likely_domain(domain: &str) -> Option<&'static str> {
-    let domain = domain.trim().to_ascii_lowercase();
-    if COMMON_PROVIDERS.contains(&domain.as_str()) {
+    let domain = domain.trim();
+    // Providers' names are ASCII and at most LONGEST_PROVIDER long: anything else is more
+    // than two slips from all of them (a non-ASCII letter is one slip, but a domain with one
+    // is no provider's).
+    if !domain.is_ascii() || domain.len() > LONGEST_PROVIDER + 2 {
         return None;
     }
-    let domain: Vec<char> = domain.chars().collect();
-    let mut rows = DistanceRows::default();
+    let mut lower = [0u8; LONGEST_PROVIDER + 2];
+    let lower = &mut lower[..domain.len()];
+    lower.copy_from_slice(domain.as_bytes());
+    lower.make_ascii_lowercase();
+    if COMMON_PROVIDERS
+        .iter()
+        .any(|known| known.as_bytes() == lower)
+    {
+        return None;
+    }
     let mut best: Option<(usize, &'static str)> = None;
     for known in COMMON_PROVIDERS {
         let limit = if known.len() >= 9 { 2 } else { 1 };
-        // Providers' names are ASCII: their length in bytes is their length in characters.
-        if domain.len().abs_diff(known.len()) > limit {
-            continue;
-        }
-        let known_chars: Vec<char> = known.chars().collect();
-        if let Some(distance) = rows.distance_within(&domain, &known_chars, limit)
+        if let Some(distance) = distance_within(lower, known.as_bytes(), limit)
             && best.is_none_or(|(shortest, _)| distance < shortest)
         {
             best = Some((distance, known));
@@ -193,53 +199,42 @@ pub fn findings(address: Option<&str>) -> Vec<Finding> {
     }
 }
 
-/// Three rows of the optimal string alignment table (insertions, deletions, substitutions and
-/// swaps of two neighbouring characters each count one), kept between comparisons.
-#[derive(Default)]
-struct DistanceRows {
-    before_last: Vec<usize>,
-    last: Vec<usize>,
-    current: Vec<usize>,
-}
+/// The longest provider domain, in bytes.
+const LONGEST_PROVIDER: usize = 15;
 
-impl DistanceRows {
-    /// The distance from `a` to `b` when it is at most `limit`; `None` when it is more, found
-    /// out as soon as a whole row exceeds the limit.
-    fn distance_within(&mut self, a: &[char], b: &[char], limit: usize) -> Option<usize> {
-        if a.len().abs_diff(b.len()) > limit {
+/// The optimal string alignment distance from `a` to `b` (insertions, deletions, substitutions
+/// and swaps of two neighbouring characters each count one) when it is at most `limit`;
+/// `None` when it is more, found out as soon as a whole row exceeds the limit. Both are at
+/// most `LONGEST_PROVIDER + 2` bytes.
+fn distance_within(a: &[u8], b: &[u8], limit: usize) -> Option<usize> {
+    const WIDTH: usize = LONGEST_PROVIDER + 3;
+    if a.len().abs_diff(b.len()) > limit || a.len() >= WIDTH || b.len() >= WIDTH {
+        return None;
+    }
+    let mut before_last = [0usize; WIDTH];
+    let mut last: [usize; WIDTH] = std::array::from_fn(|j| j);
+    let mut current = [0usize; WIDTH];
+    for i in 1..=a.len() {
+        current[0] = i;
+        let mut row_min = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (last[j] + 1)
+                .min(current[j - 1] + 1)
+                .min(last[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(before_last[j - 2] + 1);
+            }
+            current[j] = best;
+            row_min = row_min.min(best);
+        }
+        if row_min > limit {
             return None;
         }
-        let width = b.len() + 1;
-        for row in [&mut self.before_last, &mut self.last, &mut self.current] {
-            row.clear();
-            row.resize(width, 0);
-        }
-        self.last
-            .iter_mut()
-            .enumerate()
-            .for_each(|(j, cell)| *cell = j);
-        for i in 1..=a.len() {
-            self.current[0] = i;
-            let mut row_min = i;
-            for j in 1..=b.len() {
-                let cost = usize::from(a[i - 1] != b[j - 1]);
-                let mut best = (self.last[j] + 1)
-                    .min(self.current[j - 1] + 1)
-                    .min(self.last[j - 1] + cost);
-                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                    best = best.min(self.before_last[j - 2] + 1);
-                }
-                self.current[j] = best;
-                row_min = row_min.min(best);
-            }
-            if row_min > limit {
-                return None;
-            }
-            std::mem::swap(&mut self.before_last, &mut self.last);
-            std::mem::swap(&mut self.last, &mut self.current);
-        }
-        Some(self.last[b.len()]).filter(|distance| *distance <= limit)
+        before_last = last;
+        last = current;
     }
+    Some(last[b.len()]).filter(|distance| *distance <= limit)
 }
 
 #[cfg(test)]
@@ -253,14 +248,25 @@ mod tests {
         assert_eq!(likely_domain("gmial.com"), Some("gmail.com"));
         assert_eq!(likely_domain("yaho.co.uk"), Some("yahoo.co.uk"));
         assert_eq!(likely_domain("HOTMAIL.CO"), Some("hotmail.com"));
+        assert_eq!(likely_domain(" gmial.com "), Some("gmail.com"));
+        assert_eq!(
+            likely_domain("gmäil.com"),
+            None,
+            "not a provider's: left to staff"
+        );
+    }
+
+    #[test]
+    fn longest_provider_is_the_longest() {
+        let longest = COMMON_PROVIDERS.iter().map(|p| p.len()).max();
+        assert_eq!(longest, Some(LONGEST_PROVIDER));
+        assert!(COMMON_PROVIDERS.iter().all(|p| p.is_ascii()));
     }
 
     #[test]
     fn distances_count_each_slip_once() {
-        let distance = |a: &str, b: &str, limit: usize| {
-            let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-            DistanceRows::default().distance_within(&a, &b, limit)
-        };
+        let distance =
+            |a: &str, b: &str, limit: usize| distance_within(a.as_bytes(), b.as_bytes(), limit);
         assert_eq!(distance("gmail.com", "gmail.com", 2), Some(0));
         assert_eq!(distance("gmial.com", "gmail.com", 2), Some(1), "a swap");
         assert_eq!(distance("gmal.com", "gmail.com", 2), Some(1), "a deletion");
@@ -278,7 +284,7 @@ mod tests {
         assert_eq!(distance("hotmall.co", "hotmail.com", 1), None);
         assert_eq!(distance("example.com", "gmail.com", 2), None);
         assert_eq!(distance("", "ab", 2), Some(2));
-        assert_eq!(distance("é.com", "e.com", 1), Some(1));
+        assert_eq!(distance("a-very-long-domain.example", "gmail.com", 2), None);
     }
 
     #[test]
