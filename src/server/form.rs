@@ -1,7 +1,8 @@
 //! The staff page's form: what the browser posts (`application/x-www-form-urlencoded`) read
 //! into plain data, and turned into a [`Request`]. Field names:
 //!
-//! `template` (repeated, the chosen templates), `language`, `channel`, `large_print`,
+//! `template` (repeated, the chosen templates), `order` (their ids in the order chosen,
+//! comma-separated), `language`, `channel`, `large_print`,
 //! `service`, `title`, `first_name`, `last_name`, `email`, `address` (one line each),
 //! `staff_first_name`, `staff_initials`, `staff_office`, `reference`, and
 //! `answer.TEMPLATE.QUESTION` (repeated for check boxes).
@@ -49,9 +50,11 @@ impl FormState {
     pub fn from_pairs(library: &Library, pairs: Vec<(String, String)>) -> FormState {
         let mut state = FormState::default();
         let mut chosen = Vec::new();
+        let mut order = String::new();
         for (name, value) in pairs {
             match name.as_str() {
                 "template" => chosen.push(value),
+                "order" => order = value,
                 "language" => {
                     state.language = match value.as_str() {
                         "cy" => Language::Cy,
@@ -94,12 +97,21 @@ impl FormState {
                 }
             }
         }
-        state.templates = library
-            .templates
-            .keys()
-            .filter(|id| chosen.iter().any(|c| c == *id))
-            .cloned()
-            .collect();
+        // Chosen templates in the order they were chosen (the `order` field), then any others
+        // in the library's order; unknown ids are dropped.
+        let is_chosen = |id: &str| library.template(id).is_some() && chosen.iter().any(|c| c == id);
+        let mut templates: Vec<String> = Vec::new();
+        for id in order.split(',').map(str::trim) {
+            if is_chosen(id) && !templates.iter().any(|t| t == id) {
+                templates.push(id.to_string());
+            }
+        }
+        for id in library.templates.keys() {
+            if is_chosen(id) && !templates.contains(id) {
+                templates.push(id.clone());
+            }
+        }
+        state.templates = templates;
         state
     }
 
@@ -190,6 +202,47 @@ mod tests {
 
     fn library() -> Library {
         Library::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap()
+    }
+
+    #[test]
+    fn templates_follow_the_order_they_were_chosen_in() {
+        let library = library();
+        let pair = |name: &str, value: &str| (name.to_string(), value.to_string());
+        // The boxes post in the page's order; `order` says the documents came first.
+        let pairs = vec![
+            pair("template", "request-documents"),
+            pair("template", "request-information"),
+            pair("template", "request-new-photo"),
+            pair(
+                "order",
+                "request-documents,request-new-photo,gone,request-documents",
+            ),
+        ];
+        let state = FormState::from_pairs(&library, pairs);
+        assert_eq!(
+            state.templates,
+            [
+                "request-documents",
+                "request-new-photo",
+                "request-information"
+            ]
+        );
+        let parts: Vec<String> = state
+            .to_request(&library)
+            .parts
+            .into_iter()
+            .map(|part| part.template)
+            .collect();
+        assert_eq!(parts, state.templates);
+        // An id in `order` whose box is not ticked is not chosen.
+        let pairs = vec![
+            pair("template", "request-new-photo"),
+            pair("order", "request-documents,request-new-photo"),
+        ];
+        assert_eq!(
+            FormState::from_pairs(&library, pairs).templates,
+            ["request-new-photo"]
+        );
     }
 
     #[test]

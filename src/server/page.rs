@@ -350,10 +350,17 @@ fn template_chooser(out: &mut String, library: &Library, form: &FormState) {
     out.push_str(
         "<h2>1. Choose templates</h2><div class=\"form-group\"><fieldset class=\"fieldset\" id=\"template-list\" aria-describedby=\"templates-hint\">\
 <legend class=\"legend\">Which templates does the message need?</legend>\
-<p class=\"hint\" id=\"templates-hint\">Choose one or more. Several templates make one message with one greeting and one sign-off.</p>\
+<p class=\"hint\" id=\"templates-hint\">Choose one or more. Several templates make one message with one greeting and one sign-off, in the order you choose them.</p>\
 <div class=\"search\" hidden><label class=\"label\" for=\"template-search\">Search templates by name or purpose</label>\
 <input class=\"input\" id=\"template-search\" type=\"search\" autocomplete=\"off\"></div>\
 <div class=\"checkboxes\">",
+    );
+    // The order the templates were chosen in, kept between posts (and by the script as boxes
+    // are ticked), so that the message follows it.
+    let _ = write!(
+        out,
+        "<input type=\"hidden\" name=\"order\" id=\"template-order\" value=\"{}\">",
+        Esc(&form.templates.join(","))
     );
     for (index, template) in library.templates.values().enumerate() {
         let id = if index == 0 {

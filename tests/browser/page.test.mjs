@@ -92,7 +92,8 @@ try {
   if (withFreeText) chosen.push(withFreeText);
   for (const t of forEmail) if (chosen.length < 2 && !chosen.includes(t)) chosen.push(t);
   check(chosen.length === 2, `two templates to choose (${chosen.map((t) => t.id).join(", ")})`);
-  chosen.sort((a, b) => (a.id < b.id ? -1 : 1));
+  // Ticked against the list's order: the message follows the order they are ticked in.
+  chosen.sort((a, b) => (a.id < b.id ? 1 : -1));
 
   const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 1000 } });
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: base });
@@ -115,6 +116,8 @@ try {
     await page.waitForSelector(`#h-${template.id}`);
   }
   check(true, "the questions of both templates appear without a page load");
+  const order = await page.inputValue("#template-order");
+  check(order === chosen.map((t) => t.id).join(","), `the page keeps the order the templates were ticked in (${order})`);
   // A misspelt email domain: the house-style checks flag it beside the address.
   await fillCustomer(page, "sian.jones@gmial.com");
   for (const template of chosen) await answerQuestions(page, template, FREE_TEXT);

@@ -47,6 +47,18 @@
     });
   }
 
+  // Keep the order templates are ticked in: the message follows it.
+  var order = document.getElementById("template-order");
+  form.querySelectorAll("input[name=template]").forEach(function (box) {
+    box.addEventListener("change", function () {
+      if (!order) return;
+      var ids = order.value ? order.value.split(",") : [];
+      ids = ids.filter(function (id) { return id !== box.value; });
+      if (box.checked) ids.push(box.value);
+      order.value = ids.join(",");
+    });
+  });
+
   var templatesShown = chosenTemplates();
   var timer = null;
   var sequence = 0;
