@@ -52,7 +52,3 @@ parts:
   - template: request-information
     answers: { needs: [name_change], details: "the town where you were born" }
 "#;
-
-/// The allocator the `comms` binary uses, so that in-process figures match the service.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
