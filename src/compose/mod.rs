@@ -377,46 +377,36 @@ fn check_people(request: &Request, problems: &mut Vec<Problem>) {
             request.application.reference.as_deref().unwrap_or(""),
         ),
     ];
-    // Names are built only for a value at fault.
-    let is_suspect = |value: &str| {
-        value.chars().any(|c| c.is_control())
-            || value.contains(crate::library::MARK_START)
-            || value.contains(crate::library::MARK_END)
+    let problem = |field: String, message: String| Problem {
+        part: None,
+        template: None,
+        question: Some(field),
+        message,
     };
-    let named = fields
-        .into_iter()
-        .filter(|(_, value)| is_suspect(value))
-        .map(|(field, value)| (std::borrow::Cow::Borrowed(field), value));
-    let address = customer
-        .address
-        .iter()
-        .enumerate()
-        .filter(|(_, line)| is_suspect(line))
-        .map(|(index, line)| (format!("customer.address[{index}]").into(), line.as_str()));
-    let fields: Vec<(std::borrow::Cow<str>, &str)> = named.chain(address).collect();
     for (field, value) in fields {
-        if let Some(bad) = value.chars().find(|c| c.is_control()) {
-            let what = match bad {
-                '\r' | '\n' => "a line break".to_string(),
-                other => format!("the control character U+{:04X}", other as u32),
-            };
-            problems.push(Problem {
-                part: None,
-                template: None,
-                question: Some(field.into_owned()),
-                message: format!("holds {what}; write it on one line, as plain text"),
-            });
-        } else if value.contains(crate::library::MARK_START)
-            || value.contains(crate::library::MARK_END)
-        {
-            problems.push(Problem {
-                part: None,
-                template: None,
-                question: Some(field.into_owned()),
-                message: "holds reserved characters (U+E000, U+E001)".into(),
-            });
+        if let Some(message) = value_fault(value) {
+            problems.push(problem(field.to_string(), message));
         }
     }
+    for (index, line) in customer.address.iter().enumerate() {
+        if let Some(message) = value_fault(line) {
+            problems.push(problem(format!("customer.address[{index}]"), message));
+        }
+    }
+}
+
+/// What is wrong with a name or address value, if anything: a control character, or the
+/// markers compose reserves.
+fn value_fault(value: &str) -> Option<String> {
+    if let Some(bad) = value.chars().find(|c| c.is_control()) {
+        let what = match bad {
+            '\r' | '\n' => "a line break".to_string(),
+            other => format!("the control character U+{:04X}", other as u32),
+        };
+        return Some(format!("holds {what}; write it on one line, as plain text"));
+    }
+    (value.contains(crate::library::MARK_START) || value.contains(crate::library::MARK_END))
+        .then(|| "holds reserved characters (U+E000, U+E001)".to_string())
 }
 
 /// The customer's time zone and the local date and time of the message.
