@@ -43,7 +43,8 @@ impl std::error::Error for MessageError {}
 /// Composes, lints and renders one request.
 pub fn build_message(library: &Library, request: &Request) -> Result<Message, MessageError> {
     let document = compose(library, request).map_err(MessageError::Compose)?;
-    let mut findings = crate::lint::lint_document(library, &document);
+    let body = document.body_sourced();
+    let mut findings = crate::lint::lint_composed(library, &document, &body);
     let html = if document.channel == Channel::Email {
         findings.extend(email::recipient::findings(
             document.recipient.email.as_deref(),
@@ -54,7 +55,7 @@ pub fn build_message(library: &Library, request: &Request) -> Result<Message, Me
     };
     Ok(Message {
         subject: document.subject_text(),
-        text: crate::render::text::render(&document),
+        text: crate::render::text::from_body(body.text),
         html,
         findings,
         document,

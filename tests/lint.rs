@@ -190,6 +190,17 @@ fn bad_rule_files_are_refused_with_file_line_and_reason() {
     assert!(lookaround.contains("rules/ahead.yaml:5:"), "{lookaround}");
     assert!(lookaround.contains("look-around"), "{lookaround}");
 
+    let two_lines = refusal(
+        "rules/two-lines.yaml",
+        &format!(
+            "kind: existence\nlevel: error\nmessage: M\ntokens:\n  \"dear\\nsir\": Dear Mr\n{examples}"
+        ),
+    );
+    assert!(
+        two_lines.contains("rules/two-lines.yaml:1: the token \"dear\\nsir\" holds a line break"),
+        "{two_lines}"
+    );
+
     let backreference = refusal(
         "rules/twice.yaml",
         &format!(
@@ -646,4 +657,61 @@ fn comms_render_json_includes_findings() {
         .unwrap();
     assert_eq!(line, "Send your ppt.");
     assert_eq!(findings[0]["column"], 11);
+}
+
+/// The body of a composed message is read line by line for the rules whose matches stay
+/// within a line, with the lines of approved wording remembered. That must find exactly what
+/// reading the whole body finds, the first time and from memory, for every case of the
+/// library and for free text full of breaches, some of them split across lines.
+#[test]
+fn reading_line_by_line_finds_what_reading_whole_finds() {
+    use comms::lint::{lint_document, lint_document_whole};
+    let library = shipped();
+    let runs = comms::cases::case_runs(&library);
+    library.rules.forget_lines();
+    for pass in ["first", "remembered"] {
+        for run in &runs {
+            let Ok(document) = comms::compose::compose(&library, &run.request) else {
+                continue;
+            };
+            assert_eq!(
+                lint_document(&library, &document),
+                lint_document_whole(&library, &document),
+                "{} ({pass})",
+                run.name()
+            );
+        }
+    }
+    let remembered = library.rules.remembered_lines();
+    assert!(remembered > 50, "{remembered} lines remembered");
+
+    let library = note_library(GOOD_SUBJECT);
+    let awkward = [
+        "Spoke to cust by tel on 1/2/2024. Please send your ppt ASAP.",
+        "We received it on 1st\nFebruary 2024, from HMPO.",
+        "Send **both**\nphotos to the info desk SOON.\n\nThe GOV.UK page says so.",
+        "McDONALD and HMpo and proof of identity, e.g. a passport, eg a licence.",
+        "Dear Mrs Jones,\n\nWe need a new photo of you ASAP.",
+    ];
+    for details in awkward {
+        let document =
+            comms::compose::compose(&library, &note_request(details, "AB123456C")).unwrap();
+        for pass in ["first", "remembered"] {
+            let lined = lint_document(&library, &document);
+            assert_eq!(
+                lined,
+                lint_document_whole(&library, &document),
+                "{details:?} ({pass})"
+            );
+            assert!(!lined.is_empty(), "{details:?} has breaches");
+        }
+    }
+    // Dates may be split by a line break (`\s+`), so their patterns read the whole body; the
+    // patterns for placeholders left unfilled stay within a line.
+    let within_line = |id: &str| match &library.rules.get(id).unwrap().kind {
+        comms::lint::Kind::Existence(existence) => existence.patterns_within_line,
+        _ => unreachable!("{id} is an existence rule"),
+    };
+    assert!(!within_line("date-format") && !within_line("formatting"));
+    assert!(within_line("unfilled-placeholder"));
 }

@@ -5,6 +5,7 @@ use crate::document::{Source, SourcedText};
 
 use super::RuleSet;
 use super::rules::{Capitals, Existence, Fact, Kind, LangText, Pattern, Rule, Scope};
+use super::ruleset::Reach;
 use super::words::{Word, words};
 use super::{Facts, Field, Hit};
 use crate::request::Language;
@@ -14,6 +15,8 @@ use crate::request::Language;
 pub struct FieldText<'a> {
     pub field: Field,
     pub text: &'a SourcedText,
+    /// The rules whose word lists and patterns the scans of this text look for.
+    reach: Reach,
     free_words: std::cell::OnceCell<Vec<FreeRun>>,
     /// Token matches of every rule, by rule index: (start, end, token index).
     token_hits: std::cell::OnceCell<Vec<Vec<(usize, usize, usize)>>>,
@@ -29,10 +32,12 @@ pub struct FreeRun {
 }
 
 impl<'a> FieldText<'a> {
-    pub fn new(field: Field, text: &'a SourcedText) -> Self {
+    /// The text of `field`, scanned for the rules `reach` selects.
+    pub fn new(field: Field, text: &'a SourcedText, reach: Reach) -> Self {
         FieldText {
             field,
             text,
+            reach,
             free_words: std::cell::OnceCell::new(),
             token_hits: std::cell::OnceCell::new(),
             pattern_rules: std::cell::OnceCell::new(),
@@ -41,7 +46,11 @@ impl<'a> FieldText<'a> {
 
     fn patterns_may_match(&self, rules: &RuleSet, rule: usize) -> bool {
         self.pattern_rules
-            .get_or_init(|| rules.rules_whose_patterns_match(&self.text.text))
+            .get_or_init(|| {
+                rules
+                    .scan_index(self.reach)
+                    .rules_whose_patterns_match(rules.rules.len(), &self.text.text)
+            })
             .get(rule)
             .copied()
             .unwrap_or(true)
@@ -52,7 +61,7 @@ impl<'a> FieldText<'a> {
         let all = self.token_hits.get_or_init(|| {
             let text = self.text.text.as_str();
             let mut by_rule = vec![Vec::new(); rules.rules.len()];
-            for (matcher, owners) in &rules.token_index().automata {
+            for (matcher, owners) in &rules.scan_index(self.reach).automata {
                 for found in matcher.find_overlapping_iter(text) {
                     let (owner, token) = owners[found.pattern().as_usize()];
                     if whole_word(text, found.start(), found.end())
@@ -90,23 +99,12 @@ pub fn run(
     facts: &Facts,
 ) -> Vec<Hit> {
     let (field, text) = (field_text.field, field_text.text);
-    let switched_off = rule.unless.iter().any(|fact| match fact {
-        Fact::AllowsContactCentre => facts.allows_contact_centre,
-    });
-    if switched_off || text.text.is_empty() {
+    if switched_off(rule, facts) || text.text.is_empty() {
         return Vec::new();
     }
     match &rule.kind {
-        Kind::Existence(existence) if field_in_scope(rule.scope, field) => {
-            let tokens = field_text.tokens_of(rules, index);
-            let scan =
-                !existence.patterns.is_empty() && field_text.patterns_may_match(rules, index);
-            let mut hits = existence_hits(existence, tokens, scan, &text.text);
-            hits.retain(|hit| in_scope(rule.scope, field, text, facts, hit.start));
-            hits
-        }
-        Kind::Capitals(capitals) if field_in_scope(rule.scope, field) => {
-            let mut hits = capitals_hits(capitals, text);
+        Kind::Existence(_) | Kind::Capitals(_) if field_in_scope(rule.scope, field) => {
+            let mut hits = text_hits(index, rule, rules, field_text);
             hits.retain(|hit| in_scope(rule.scope, field, text, facts, hit.start));
             hits
         }
@@ -129,6 +127,80 @@ pub fn run(
         }
         _ => Vec::new(),
     }
+}
+
+/// What an existence or capitals rule matches in the text, wherever the match is: the
+/// rule's scope and facts are not yet applied (see [`keeps`]). For any other kind, nothing.
+pub fn text_hits(index: usize, rule: &Rule, rules: &RuleSet, field_text: &FieldText) -> Vec<Hit> {
+    let mut hits = line_hits(index, rule, rules, field_text);
+    hits.extend(across_line_hits(index, rule, rules, field_text));
+    settle(rule, hits, &field_text.text.text)
+}
+
+/// What [`text_hits`] finds that never crosses a line break, before [`settle`]: word lists,
+/// patterns that cannot match a line break, words in capitals. The same whether the text is
+/// read whole or a line at a time.
+pub fn line_hits(index: usize, rule: &Rule, rules: &RuleSet, field_text: &FieldText) -> Vec<Hit> {
+    match &rule.kind {
+        Kind::Existence(existence) => {
+            let mut hits = token_hits(existence, field_text.tokens_of(rules, index));
+            if existence.patterns_within_line {
+                hits.extend(existence_patterns(index, existence, rules, field_text));
+            }
+            hits
+        }
+        Kind::Capitals(capitals) => capitals_hits(capitals, field_text.text),
+        _ => Vec::new(),
+    }
+}
+
+/// What [`text_hits`] finds with patterns that may cross a line break, before [`settle`].
+pub fn across_line_hits(
+    index: usize,
+    rule: &Rule,
+    rules: &RuleSet,
+    field_text: &FieldText,
+) -> Vec<Hit> {
+    match &rule.kind {
+        Kind::Existence(existence) if !existence.patterns_within_line => {
+            existence_patterns(index, existence, rules, field_text)
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn existence_patterns(
+    index: usize,
+    existence: &Existence,
+    rules: &RuleSet,
+    field_text: &FieldText,
+) -> Vec<Hit> {
+    let scan = !existence.patterns.is_empty() && field_text.patterns_may_match(rules, index);
+    patterns_hits(existence, scan, &field_text.text.text)
+}
+
+/// Makes the matches of [`line_hits`] and [`across_line_hits`] findings, on the text they
+/// were found in: a word-list or pattern match inside a longer one, or inside approved
+/// wording, is dropped.
+pub fn settle(rule: &Rule, hits: Vec<Hit>, text: &str) -> Vec<Hit> {
+    match &rule.kind {
+        Kind::Existence(existence) => settle_existence(existence, hits, text),
+        _ => hits,
+    }
+}
+
+/// Whether a match of `rule` starting at `at` in `field` is a finding: the rule is not
+/// switched off by the facts, and the match lies where the rule looks.
+pub fn keeps(rule: &Rule, field: Field, text: &SourcedText, facts: &Facts, at: usize) -> bool {
+    !switched_off(rule, facts)
+        && field_in_scope(rule.scope, field)
+        && in_scope(rule.scope, field, text, facts, at)
+}
+
+fn switched_off(rule: &Rule, facts: &Facts) -> bool {
+    rule.unless.iter().any(|fact| match fact {
+        Fact::AllowsContactCentre => facts.allows_contact_centre,
+    })
 }
 
 fn field_in_scope(scope: Scope, field: Field) -> bool {
@@ -167,33 +239,35 @@ fn whole_word(text: &str, start: usize, end: usize) -> bool {
     !(is_word_char(first) && is_word_char(before) || is_word_char(last) && is_word_char(after))
 }
 
-fn existence_hits(
-    existence: &Existence,
-    token_matches: &[(usize, usize, usize)],
-    scan_patterns: bool,
-    text: &str,
-) -> Vec<Hit> {
+/// A rule's word-list matches: leftmost first, longest first, then no overlaps.
+fn token_hits(existence: &Existence, token_matches: &[(usize, usize, usize)]) -> Vec<Hit> {
+    let Some(tokens) = &existence.tokens else {
+        return Vec::new();
+    };
+    let mut candidates = token_matches.to_vec();
+    candidates.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
     let mut hits = Vec::new();
-    if let Some(tokens) = &existence.tokens {
-        // Leftmost first, longest first, then no overlaps.
-        let mut candidates = token_matches.to_vec();
-        candidates.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
-        let mut last_end = 0;
-        for (start, end, token) in candidates {
-            if start < last_end {
-                continue;
-            }
-            last_end = end;
-            hits.push(Hit {
-                start,
-                end,
-                message: None,
-                suggestion: tokens.suggestions.get(token).cloned().flatten(),
-            });
+    let mut last_end = 0;
+    for (start, end, token) in candidates {
+        if start < last_end {
+            continue;
         }
+        last_end = end;
+        hits.push(Hit {
+            start,
+            end,
+            message: None,
+            suggestion: tokens.suggestions.get(token).cloned().flatten(),
+        });
     }
+    hits
+}
+
+/// A rule's pattern matches, when the pre-scan says its patterns can match (`scan`).
+fn patterns_hits(existence: &Existence, scan: bool, text: &str) -> Vec<Hit> {
+    let mut hits = Vec::new();
     match &existence.combined {
-        _ if !scan_patterns => {}
+        _ if !scan => {}
         Some(combined) => {
             let names: Vec<String> = (0..existence.patterns.len())
                 .map(|index| format!("p{index}"))
@@ -220,6 +294,12 @@ fn existence_hits(
             }
         }
     }
+    hits
+}
+
+/// A rule's word-list and pattern matches made findings: one for one stretch of text, and
+/// none inside approved wording.
+fn settle_existence(existence: &Existence, mut hits: Vec<Hit>, text: &str) -> Vec<Hit> {
     // One finding for one stretch of text: drop matches inside a longer one (`*x*` in `**x**`).
     hits.sort_by_key(|hit| (hit.start, std::cmp::Reverse(hit.end)));
     let mut covered_until = 0;

@@ -16,6 +16,7 @@
 pub mod examples;
 pub mod guidance;
 pub mod kinds;
+pub mod lines;
 pub mod patterns;
 pub mod required;
 pub mod rules;
@@ -33,8 +34,8 @@ use crate::library::{Library, Phrase, Segment};
 use crate::request::Language;
 pub use required::Mandated;
 use required::{mandated_by_rule, mandated_for};
-pub use rules::Rule;
-pub use ruleset::RuleSet;
+pub use rules::{Kind, Rule};
+pub use ruleset::{Reach, RuleSet};
 
 /// How serious a finding is. Error-level findings stop a message being sent.
 #[derive(
@@ -133,10 +134,54 @@ pub struct Hit {
 
 /// Lints a composed document: its subject and body, with the facts of its templates.
 pub fn lint_document(library: &Library, document: &Document) -> Vec<Finding> {
+    lint_composed(library, document, &document.body_sourced())
+}
+
+/// Lints a composed document reading its body whole for every rule: what [`lint_document`]
+/// must find, for the tests and benchmarks that compare the two ways of reading.
+pub fn lint_document_whole(library: &Library, document: &Document) -> Vec<Finding> {
     let body = document.body_sourced();
     let subject = document.subject_sourced();
     let facts = document_facts(library, document, &body.text);
     lint_fields(&library.rules, &body, subject.as_ref(), &facts)
+}
+
+/// Lints a composed document whose body text (`document.body_sourced()`) is already built.
+/// Finds what [`lint_fields`] finds; the body is read line by line for the rules whose matches
+/// stay within a line (see [`lines`]), and whole for the others.
+pub fn lint_composed(library: &Library, document: &Document, body: &SourcedText) -> Vec<Finding> {
+    let rules = &library.rules;
+    let facts = document_facts(library, document, &body.text);
+    let mut found: Vec<Vec<Hit>> = vec![Vec::new(); rules.rules.len()];
+    for (index, hit) in lines::within_line_hits(rules, body) {
+        found[index].push(hit);
+    }
+    let whole = kinds::FieldText::new(Field::Body, body, Reach::AcrossLines);
+    let mut hits: Vec<(usize, Hit)> = Vec::new();
+    for ((index, rule), mut line_hits) in rules.rules.iter().enumerate().zip(found) {
+        match rule.kind {
+            Kind::Existence(_) | Kind::Capitals(_) => {
+                line_hits.extend(kinds::across_line_hits(index, rule, rules, &whole));
+                hits.extend(
+                    kinds::settle(rule, line_hits, &body.text)
+                        .into_iter()
+                        .filter(|hit| kinds::keeps(rule, Field::Body, body, &facts, hit.start))
+                        .map(|hit| (index, hit)),
+                );
+            }
+            _ => hits.extend(
+                kinds::run(index, rule, rules, &whole, &facts)
+                    .into_iter()
+                    .map(|hit| (index, hit)),
+            ),
+        }
+    }
+    let mut findings = Vec::new();
+    locate(&rules.rules, Field::Body, body, hits, &mut findings);
+    if let Some(subject) = document.subject_sourced() {
+        field_findings(rules, Field::Subject, &subject, &facts, &mut findings);
+    }
+    findings
 }
 
 /// Lints any text, as if typed by staff: every rule that needs no composed message.
@@ -263,20 +308,31 @@ pub fn lint_fields(
     facts: &Facts,
 ) -> Vec<Finding> {
     let mut findings = Vec::new();
-    let fields = std::iter::once((Field::Body, body)).chain(subject.map(|s| (Field::Subject, s)));
-    for (field, text) in fields {
-        let field_text = kinds::FieldText::new(field, text);
-        let mut hits: Vec<(usize, Hit)> = Vec::new();
-        for (index, rule) in rules.rules.iter().enumerate() {
-            hits.extend(
-                kinds::run(index, rule, rules, &field_text, facts)
-                    .into_iter()
-                    .map(|hit| (index, hit)),
-            );
-        }
-        locate(&rules.rules, field, text, hits, &mut findings);
+    field_findings(rules, Field::Body, body, facts, &mut findings);
+    if let Some(subject) = subject {
+        field_findings(rules, Field::Subject, subject, facts, &mut findings);
     }
     findings
+}
+
+/// Runs every rule on one field's text, read whole, and locates the findings.
+fn field_findings(
+    rules: &RuleSet,
+    field: Field,
+    text: &SourcedText,
+    facts: &Facts,
+    findings: &mut Vec<Finding>,
+) {
+    let field_text = kinds::FieldText::new(field, text, Reach::All);
+    let mut hits: Vec<(usize, Hit)> = Vec::new();
+    for (index, rule) in rules.rules.iter().enumerate() {
+        hits.extend(
+            kinds::run(index, rule, rules, &field_text, facts)
+                .into_iter()
+                .map(|hit| (index, hit)),
+        );
+    }
+    locate(&rules.rules, field, text, hits, findings);
 }
 
 /// Turns byte ranges into findings with line and column, walking the text once, in order:

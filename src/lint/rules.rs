@@ -201,6 +201,9 @@ pub struct Existence {
     pub set_source: Option<String>,
     /// Approved wording inside which a match is not a breach ("proof of identity").
     pub exceptions: Option<AhoCorasick>,
+    /// No match of the rule's patterns can cross a line break, so a text can be read line
+    /// by line for them (see [`super::lines`]). Tokens never hold a line break.
+    pub patterns_within_line: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -327,12 +330,17 @@ pub fn read_rule_file(file: &Path, source: &str, errors: &mut Vec<LibraryError>)
             } else {
                 literal_matcher(&spec.exceptions, false, MatchKind::Standard).ok()
             };
+            let patterns_within_line = spec.patterns.is_empty()
+                || set_source
+                    .as_deref()
+                    .is_some_and(super::lines::pattern_stays_within_line);
             Kind::Existence(Existence {
                 tokens,
                 patterns,
                 combined,
                 set_source,
                 exceptions,
+                patterns_within_line,
             })
         }
         "capitals" => {
@@ -545,6 +553,18 @@ fn build_tokens(
                 line,
                 0,
                 "a token is empty; each token is a word or words to flag",
+            ));
+            continue;
+        }
+        if word.trim().contains(['\n', '\r']) {
+            errors.push(LibraryError::at(
+                file,
+                line,
+                0,
+                format!(
+                    "the token {:?} holds a line break; a token is a word or words on one line (use a pattern with \\s to match across lines)",
+                    word.trim()
+                ),
             ));
             continue;
         }

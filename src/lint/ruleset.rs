@@ -3,23 +3,49 @@
 //! `guidance-copy` when given.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
 use super::guidance::GuidanceCorpus;
+use super::lines::LineMemo;
 use super::patterns::literal_matcher;
 use super::rules::{Existence, Kind, Rule};
 use super::similar::PhraseIndex;
 
-/// The tokens of every rule in two automata (ASCII case ignored, and case kept), so that a
-/// text is scanned once for all the word lists; each match knows its rule and token.
-#[derive(Debug, Clone, Default)]
-pub struct TokenIndex {
-    pub automata: Vec<(AhoCorasick, Vec<(usize, usize)>)>,
+/// Which of the rules a scan of a text looks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// Every rule: text read whole (posted text, a subject, a phrase).
+    All,
+    /// Word lists, and the patterns that cannot match a line break (read line by line, see
+    /// [`super::lines`]).
+    WithinLine,
+    /// The patterns that may match a line break (read over the whole body).
+    AcrossLines,
 }
 
-impl TokenIndex {
-    fn build(rules: &[Rule]) -> TokenIndex {
+/// What one scan of a text reads at once for the rules of one [`Reach`]: their word lists
+/// in two automata (ASCII case ignored, and case kept), each match knowing its rule and
+/// token; and their patterns in one set, which says which rules' patterns can match at all,
+/// so that the others are not run.
+#[derive(Debug, Clone, Default)]
+pub struct ScanIndex {
+    pub automata: Vec<(AhoCorasick, Vec<(usize, usize)>)>,
+    /// Every selected rule's patterns as one set, and the rule of each; none when the set
+    /// is too large to build, which only means every rule's patterns are run.
+    patterns: Option<(regex::RegexSet, Vec<usize>)>,
+}
+
+impl ScanIndex {
+    fn build(rules: &[Rule], reach: Reach) -> ScanIndex {
+        // Word lists never hold a line break; patterns may.
+        let tokens_wanted = reach != Reach::AcrossLines;
+        let patterns_wanted = |existence: &Existence| match reach {
+            Reach::All => true,
+            Reach::WithinLine => existence.patterns_within_line,
+            Reach::AcrossLines => !existence.patterns_within_line,
+        };
         let mut automata = Vec::new();
         for case_sensitive in [false, true] {
             let mut words = Vec::new();
@@ -30,6 +56,7 @@ impl TokenIndex {
                     ..
                 }) = &rule.kind
                     && tokens.case_sensitive == case_sensitive
+                    && tokens_wanted
                 {
                     for (token_index, word) in tokens.words.iter().enumerate() {
                         words.push(word.clone());
@@ -45,7 +72,43 @@ impl TokenIndex {
                 automata.push((matcher, owners));
             }
         }
-        TokenIndex { automata }
+        let (owners, sources): (Vec<usize>, Vec<&str>) = rules
+            .iter()
+            .enumerate()
+            .filter_map(|(index, rule)| match &rule.kind {
+                Kind::Existence(
+                    existence @ Existence {
+                        set_source: Some(source),
+                        ..
+                    },
+                ) if patterns_wanted(existence) => Some((index, source.as_str())),
+                _ => None,
+            })
+            .unzip();
+        // Each source compiled on its own when its rule loaded.
+        let patterns = regex::RegexSetBuilder::new(&sources)
+            .size_limit(1 << 24)
+            .build()
+            .ok()
+            .map(|set| (set, owners));
+        ScanIndex { automata, patterns }
+    }
+
+    /// For each of `rule_count` rules, whether its patterns can match `text` (all true
+    /// without a set).
+    pub fn rules_whose_patterns_match(&self, rule_count: usize, text: &str) -> Vec<bool> {
+        match &self.patterns {
+            Some((set, owners)) => {
+                let mut matched = vec![false; rule_count];
+                for index in set.matches(text).iter() {
+                    if let Some(rule) = owners.get(index).and_then(|r| matched.get_mut(*r)) {
+                        *rule = true;
+                    }
+                }
+                matched
+            }
+            None => vec![true; rule_count],
+        }
     }
 }
 
@@ -57,11 +120,10 @@ pub struct RuleSet {
     pub phrase_index: PhraseIndex,
     /// Internal guidance for `guidance-copy`; none unless given at run time (`--guidance`).
     pub guidance: Option<GuidanceCorpus>,
-    /// Every rule's tokens, built from `rules` by [`RuleSet::from_parts`].
-    token_index: TokenIndex,
-    /// Every rule's patterns in one set, and the rule of each: one scan says which rules'
-    /// patterns can match a text, so the others are not run.
-    pattern_set: Option<(regex::RegexSet, Vec<usize>)>,
+    /// The scan indexes of each [`Reach`], each built when first needed.
+    scans: [OnceLock<ScanIndex>; 3],
+    /// The within-line matches of lines of approved wording, for [`super::lines`].
+    pub(super) lines: LineMemo,
 }
 
 impl RuleSet {
@@ -88,52 +150,33 @@ impl RuleSet {
         phrase_index: PhraseIndex,
         guidance: Option<GuidanceCorpus>,
     ) -> RuleSet {
-        let token_index = TokenIndex::build(&rules);
-        let (owners, sources): (Vec<usize>, Vec<&str>) = rules
-            .iter()
-            .enumerate()
-            .filter_map(|(index, rule)| match &rule.kind {
-                Kind::Existence(Existence {
-                    set_source: Some(source),
-                    ..
-                }) => Some((index, source.as_str())),
-                _ => None,
-            })
-            .unzip();
-        // Each source compiled on its own when its rule loaded; a set too large to build
-        // only means every rule's patterns are run.
-        let pattern_set = regex::RegexSetBuilder::new(&sources)
-            .size_limit(1 << 24)
-            .build()
-            .ok()
-            .map(|set| (set, owners));
         RuleSet {
             rules,
             phrase_index,
             guidance,
-            token_index,
-            pattern_set,
+            scans: Default::default(),
+            lines: LineMemo::default(),
         }
     }
 
-    /// For each rule, whether its patterns can match `text` (all true without a set).
-    pub fn rules_whose_patterns_match(&self, text: &str) -> Vec<bool> {
-        match &self.pattern_set {
-            Some((set, owners)) => {
-                let mut matched = vec![false; self.rules.len()];
-                for index in set.matches(text).iter() {
-                    if let Some(rule) = owners.get(index).and_then(|r| matched.get_mut(*r)) {
-                        *rule = true;
-                    }
-                }
-                matched
-            }
-            None => vec![true; self.rules.len()],
-        }
+    /// The scan index of the rules `reach` selects.
+    pub fn scan_index(&self, reach: Reach) -> &ScanIndex {
+        let slot = match reach {
+            Reach::All => 0,
+            Reach::WithinLine => 1,
+            Reach::AcrossLines => 2,
+        };
+        self.scans[slot].get_or_init(|| ScanIndex::build(&self.rules, reach))
     }
 
-    pub fn token_index(&self) -> &TokenIndex {
-        &self.token_index
+    /// How many lines of approved wording have their matches remembered.
+    pub fn remembered_lines(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// Forgets every remembered line (to measure or test reading from scratch).
+    pub fn forget_lines(&self) {
+        self.lines.clear();
     }
 
     /// Attaches the internal guidance (each document's text) for `guidance-copy`.

@@ -5,7 +5,11 @@ use crate::document::Document;
 /// The message body as plain text: paragraphs separated by a blank line, lists as `- ` or
 /// `1. ` lines, with a final line break.
 pub fn render(document: &Document) -> String {
-    let mut text = document.body_text();
-    text.push('\n');
-    text
+    from_body(document.body_text())
+}
+
+/// The message as plain text, from its body text (`document.body_text()`).
+pub fn from_body(mut body: String) -> String {
+    body.push('\n');
+    body
 }
