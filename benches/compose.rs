@@ -23,6 +23,7 @@ use comms::message::build_message;
 use comms::request::parse_request;
 
 fn main() {
+    comms::tune_allocator();
     compose_three_parts();
     load_generated_library();
     cold_render_process();

@@ -28,6 +28,7 @@ parts:
 "#;
 
 fn main() {
+    comms::tune_allocator();
     let library = common::repo_library();
     let request = parse_request(REQUEST, "bench").expect("the benchmark request parses");
     let message = build_message(&library, &request).expect("the benchmark request composes");

@@ -83,6 +83,7 @@ fn cpu_mean(samples: usize, mut f: impl FnMut()) -> Option<Duration> {
 }
 
 fn main() {
+    comms::tune_allocator();
     let library = common::repo_library();
     let request: Request =
         comms::request::parse_request(REQUEST, "bench").expect("the bench request parses");

@@ -33,6 +33,7 @@ fn process_cpu() -> Duration {
 }
 
 fn main() {
+    comms::tune_allocator();
     let mut library = common::repo_library();
     let guidance_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/guidance");
     let guidance: Vec<String> = std::fs::read_dir(&guidance_dir)

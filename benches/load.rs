@@ -85,6 +85,7 @@ fn http_get_len(addr: &str, path: &str) -> usize {
 }
 
 fn main() {
+    comms::tune_allocator();
     let library = common::repo_library();
     let request = three_part_email(&library);
     let templates: Vec<&str> = request.parts.iter().map(|p| p.template.as_str()).collect();

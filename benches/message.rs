@@ -16,6 +16,7 @@ use comms::render::text;
 use comms::request::{Request, parse_request};
 
 fn main() {
+    comms::tune_allocator();
     let library = common::repo_library();
     let request = parse_request(common::THREE_PARTS, "bench").expect("the bench request parses");
     let json = serde_json::to_string(&request).expect("the request serialises");

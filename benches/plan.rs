@@ -32,6 +32,7 @@ fn request(zone: &str, now: &str, unavailable: &[&str]) -> PlanRequest {
 }
 
 fn main() {
+    comms::tune_allocator();
     let library = common::repo_library();
     let target = Duration::from_micros(20);
     let cases = [

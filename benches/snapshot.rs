@@ -17,6 +17,7 @@ const SIZES: [usize; 4] = [10, 50, 100, 200];
 const OPTIONS: usize = 8;
 
 fn main() {
+    comms::tune_allocator();
     let shipped = common::repo_library();
     let existing = read_case_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots/cases"));
     let mut count = 0;

@@ -26,3 +26,18 @@ pub mod request;
 pub mod send;
 pub mod server;
 pub mod snapshot;
+
+/// mimalloc is the allocator of every program built on this crate: the service allocates
+/// many small short-lived values per request, which it serves faster than the system's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// Tunes the allocator; call first thing in `main`. Memory freed is kept for reuse instead of
+/// being handed back to the system after 10 ms: handing it back made the kernel clear every
+/// page again when a large text was linted twice (1 MB lint ran at half speed).
+pub fn tune_allocator() {
+    /// `mi_option_purge_delay` in mimalloc's `mi_option_t` (version 3).
+    const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+    // SAFETY: setting an option is safe at any time; -1 means "never purge".
+    unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, -1) };
+}

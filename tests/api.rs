@@ -754,6 +754,12 @@ fn the_binary_logs_no_personal_data_and_shuts_down_gracefully() {
         .and_then(|addr| addr.parse().ok())
         .unwrap_or_else(|| panic!("no address in {first:?}"));
 
+    // One socket per core shares the port: every connection is answered, whichever thread
+    // the kernel gives it to.
+    for _ in 0..16 {
+        assert_eq!(get(addr, "/healthz").status, 200);
+    }
+
     let mut personal = sample_request();
     personal["customer"]["last_name"] = json!("Zebedee-Quux");
     personal["application"]["reference"] = json!("9988776655");
@@ -797,6 +803,23 @@ fn the_binary_logs_no_personal_data_and_shuts_down_gracefully() {
     for secret in ["Zebedee", "9988776655", "Jones", "Siân", "shadows"] {
         assert!(!log.contains(secret), "the log holds `{secret}`:\n{log}");
     }
+}
+
+/// A port already taken by another program is refused with the system's reason, and the
+/// threads that did start stop again.
+#[test]
+fn serving_on_a_taken_port_fails_cleanly() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap();
+    let states = vec![
+        AppState::new(library(), None),
+        AppState::new(library(), None),
+    ];
+    let mut announced = false;
+    let err = comms::server::serve_on_threads(addr, states, |_| announced = true)
+        .expect_err("the port is taken");
+    assert_eq!(err.kind(), std::io::ErrorKind::AddrInUse, "{err}");
+    assert!(!announced, "nothing is announced when nothing serves");
 }
 
 #[test]

@@ -7,7 +7,8 @@ use std::path::Path;
 use clap::Args;
 
 use super::{EXIT_BAD_INPUT, EXIT_OK, load_library};
-use crate::server::{AppState, bind_and_serve};
+use crate::library::Library;
+use crate::server::{AppState, serve_on_threads};
 
 /// The variable holding the access token; when set, every request must carry it.
 pub const TOKEN_VARIABLE: &str = "COMMS_API_TOKEN";
@@ -18,6 +19,31 @@ pub struct ServeArgs {
     /// COMMS_API_TOKEN set.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
+}
+
+/// One library for each thread that serves (one per core), each loaded from `library_dir`
+/// on its own so that the threads share no memory; `first` is the one already loaded and
+/// checked. A library that changed between loads is refused.
+fn library_per_thread(library_dir: &Path, first: Library) -> Result<Vec<Library>, String> {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let mut libraries = Vec::with_capacity(threads);
+    for _ in 1..threads {
+        let copy = Library::load(library_dir).map_err(|errors| {
+            format!(
+                "the library in {} changed while the server started; start it again:\n{errors}",
+                library_dir.display()
+            )
+        })?;
+        if !copy.same_content(&first) {
+            return Err(format!(
+                "the library in {} changed while the server started; start it again",
+                library_dir.display()
+            ));
+        }
+        libraries.push(copy);
+    }
+    libraries.push(first);
+    Ok(libraries)
 }
 
 pub fn run(library_dir: &Path, args: ServeArgs) -> u8 {
@@ -37,13 +63,6 @@ pub fn run(library_dir: &Path, args: ServeArgs) -> u8 {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .try_init();
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(runtime) => runtime,
-        Err(err) => {
-            eprintln!("error: cannot start the server's runtime: {err}");
-            return EXIT_BAD_INPUT;
-        }
-    };
     let settings = match super::send::load_config(None) {
         Ok(config) => config.map(|config| config.email).unwrap_or_default(),
         Err(message) => {
@@ -52,9 +71,22 @@ pub fn run(library_dir: &Path, args: ServeArgs) -> u8 {
         }
     };
     let protected = token.is_some();
-    let mut state = AppState::new(library, token);
-    state.email = settings;
-    let result = runtime.block_on(bind_and_serve(args.addr, state, |addr| {
+    let libraries = match library_per_thread(library_dir, library) {
+        Ok(libraries) => libraries,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return EXIT_BAD_INPUT;
+        }
+    };
+    let states = libraries
+        .into_iter()
+        .map(|library| {
+            let mut state = AppState::new(library, token.clone());
+            state.email = settings.clone();
+            state
+        })
+        .collect();
+    let result = serve_on_threads(args.addr, states, |addr| {
         eprintln!(
             "comms: serving the staff page at http://{addr}/ and the API at http://{addr}/api/{}",
             if protected {
@@ -63,7 +95,7 @@ pub fn run(library_dir: &Path, args: ServeArgs) -> u8 {
                 ""
             }
         );
-    }));
+    });
     match result {
         Ok(()) => EXIT_OK,
         Err(err) => {

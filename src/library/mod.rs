@@ -90,6 +90,14 @@ impl Library {
         Library::assemble(root, phrases, templates, rules, errors)
     }
 
+    /// True when `other` holds the same phrases, templates and rules, as two loads of
+    /// unchanged files do.
+    pub fn same_content(&self, other: &Library) -> bool {
+        self.phrases == other.phrases
+            && format!("{:?}", self.templates) == format!("{:?}", other.templates)
+            && format!("{:?}", self.rules.rules) == format!("{:?}", other.rules.rules)
+    }
+
     /// Builds a library from sources in memory: `(path, text)` pairs whose paths start with
     /// `phrases/`, `templates/` or `rules/`. Used by tests and benchmarks.
     pub fn from_sources(files: &[(&str, &str)]) -> Result<Library, LibraryErrors> {

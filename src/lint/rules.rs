@@ -225,7 +225,7 @@ pub struct Capitals {
     /// Finds where a word in capitals may be.
     pub word: Regex,
     /// Acronyms the public knows, as written (`GOV.UK`).
-    pub allow: std::collections::HashSet<String>,
+    pub allow: std::collections::BTreeSet<String>,
     /// Placeholder names whose values are exempt whatever they hold (`staff.initials`).
     pub exempt_placeholders: Vec<String>,
 }
