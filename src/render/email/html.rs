@@ -151,27 +151,31 @@ fn inline_into(out: &mut String, line: &Inline) {
 /// HTML, escape or entity characters, and no web or email address), so parsing would not
 /// change it.
 fn is_plain(text: &str) -> bool {
-    // Every character Markdown could read is ASCII, so the bytes can be checked one by one.
-    let special = |byte: &u8| {
-        matches!(
-            byte,
-            b'[' | b']'
-                | b'<'
-                | b'>'
-                | b'`'
-                | b'*'
-                | b'_'
-                | b'\\'
-                | b'&'
-                | b'!'
-                | b'~'
-                | b'@'
-                | b'\n'
-                | b'\r'
-        )
+    /// The bytes Markdown could read as markup; every such character is ASCII, so the bytes
+    /// can be checked one by one.
+    const SPECIAL: [bool; 256] = {
+        let mut table = [false; 256];
+        let special = b"[]<>`*_\\&!~@\n\r";
+        let mut index = 0;
+        while index < special.len() {
+            table[special[index] as usize] = true;
+            index += 1;
+        }
+        table
     };
-    // A colon matters only in a web address (`https://`).
-    !text.as_bytes().iter().any(special) && !text.contains("  ") && !text.contains("://")
+    let bytes = text.as_bytes();
+    let mut previous = 0u8;
+    for (at, &byte) in bytes.iter().enumerate() {
+        if SPECIAL[usize::from(byte)]
+            // Two spaces, or a colon that starts a web address (`https://`).
+            || (byte == b' ' && previous == b' ')
+            || (byte == b':' && bytes[at + 1..].starts_with(b"//"))
+        {
+            return false;
+        }
+        previous = byte;
+    }
+    true
 }
 
 /// The Markdown source of one line: phrase and template text as written (with any leading
@@ -257,6 +261,33 @@ mod tests {
 
     fn phrase() -> Source {
         Source::Phrase { id: "p".into() }
+    }
+
+    #[test]
+    fn plain_text_is_told_from_text_markdown_could_read() {
+        let specials = "[]<>`*_\\&!~@\n\r";
+        let reference = |text: &str| {
+            !text.contains(|c| specials.contains(c))
+                && !text.contains("  ")
+                && !text.contains("://")
+        };
+        let samples = [
+            "",
+            "Plain words, with commas: and colons.",
+            "two  spaces",
+            " one space ",
+            "see https://www.gov.uk",
+            "time 10:30 // not a link",
+            "ends with a colon:",
+            "ends with :/",
+            "Siân’s photo",
+            "a * star",
+            "tilde ~",
+            "line\nbreak",
+        ];
+        for sample in samples {
+            assert_eq!(is_plain(sample), reference(sample), "{sample:?}");
+        }
     }
 
     fn value() -> Source {

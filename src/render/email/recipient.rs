@@ -147,8 +147,15 @@ pub fn likely_domain(domain: &str) -> Option<&'static str> {
         return None;
     }
     let mut best: Option<(usize, &'static str)> = None;
+    let letters = letter_set(lower);
     for known in COMMON_PROVIDERS {
         let limit = if known.len() >= 9 { 2 } else { 1 };
+        // Each slip adds at most one letter the other name lacks, so names with more such
+        // letters than `limit` are too far apart to compare in full.
+        let known_letters = letter_set(known.as_bytes());
+        if lacking(lower, known_letters) > limit || lacking(known.as_bytes(), letters) > limit {
+            continue;
+        }
         if let Some(distance) = distance_within(lower, known.as_bytes(), limit)
             && best.is_none_or(|(shortest, _)| distance < shortest)
         {
@@ -206,6 +213,19 @@ const LONGEST_PROVIDER: usize = 15;
 /// and swaps of two neighbouring characters each count one) when it is at most `limit`;
 /// `None` when it is more, found out as soon as a whole row exceeds the limit. Both are at
 /// most `LONGEST_PROVIDER + 2` bytes.
+/// The set of ASCII bytes in `text`, one bit each.
+fn letter_set(text: &[u8]) -> u128 {
+    text.iter()
+        .fold(0, |set, byte| set | 1u128 << (byte & 0x7f))
+}
+
+/// How many bytes of `text` are not in `set`.
+fn lacking(text: &[u8], set: u128) -> usize {
+    text.iter()
+        .filter(|byte| set & 1u128 << (*byte & 0x7f) == 0)
+        .count()
+}
+
 fn distance_within(a: &[u8], b: &[u8], limit: usize) -> Option<usize> {
     const WIDTH: usize = LONGEST_PROVIDER + 3;
     if a.len().abs_diff(b.len()) > limit || a.len() >= WIDTH || b.len() >= WIDTH {
@@ -240,6 +260,40 @@ fn distance_within(a: &[u8], b: &[u8], limit: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_single_slip_from_a_provider_is_caught() {
+        for provider in COMMON_PROVIDERS {
+            let name = provider.as_bytes();
+            let mut slips: Vec<Vec<u8>> = Vec::new();
+            for at in 0..name.len() {
+                let mut deleted = name.to_vec();
+                deleted.remove(at);
+                slips.push(deleted);
+                if at + 1 < name.len() {
+                    let mut swapped = name.to_vec();
+                    swapped.swap(at, at + 1);
+                    slips.push(swapped);
+                }
+                for letter in b'a'..=b'z' {
+                    let mut changed = name.to_vec();
+                    changed[at] = letter;
+                    slips.push(changed);
+                    let mut inserted = name.to_vec();
+                    inserted.insert(at, letter);
+                    slips.push(inserted);
+                }
+            }
+            for slip in slips {
+                let slip = String::from_utf8(slip).unwrap();
+                if COMMON_PROVIDERS.contains(&slip.as_str()) || slip == *provider {
+                    continue;
+                }
+                assert!(likely_domain(&slip).is_some(), "{slip} (from {provider})");
+            }
+        }
+        assert_eq!(likely_domain("example.com"), None);
+    }
 
     #[test]
     fn misspelt_providers_from_the_guidance_are_caught() {
