@@ -192,9 +192,12 @@ pub fn settle(rule: &Rule, hits: Vec<Hit>, text: &str) -> Vec<Hit> {
 /// Whether a match of `rule` starting at `at` in `field` is a finding: the rule is not
 /// switched off by the facts, and the match lies where the rule looks.
 pub fn keeps(rule: &Rule, field: Field, text: &SourcedText, facts: &Facts, at: usize) -> bool {
-    !switched_off(rule, facts)
-        && field_in_scope(rule.scope, field)
-        && in_scope(rule.scope, field, text, facts, at)
+    applies(rule, field, facts) && in_scope(rule.scope, field, text, facts, at)
+}
+
+/// Whether `rule` looks at `field` at all, given the facts of the message.
+pub fn applies(rule: &Rule, field: Field, facts: &Facts) -> bool {
+    !switched_off(rule, facts) && field_in_scope(rule.scope, field)
 }
 
 fn switched_off(rule: &Rule, facts: &Facts) -> bool {

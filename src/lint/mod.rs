@@ -152,36 +152,51 @@ pub fn lint_document_whole(library: &Library, document: &Document) -> Vec<Findin
 pub fn lint_composed(library: &Library, document: &Document, body: &SourcedText) -> Vec<Finding> {
     let rules = &library.rules;
     let facts = document_facts(library, document, &body.text);
+    let mut findings = Vec::new();
+    field_findings_by_lines(rules, Field::Body, body, &facts, &mut findings);
+    if let Some(subject) = document.subject_sourced() {
+        field_findings_by_lines(rules, Field::Subject, &subject, &facts, &mut findings);
+    }
+    findings
+}
+
+/// What [`field_findings`] finds, reading the text a line at a time for word lists, one-line
+/// patterns and capitals (see [`lines`]), and whole for the other patterns and rules.
+fn field_findings_by_lines(
+    rules: &RuleSet,
+    field: Field,
+    text: &SourcedText,
+    facts: &Facts,
+    findings: &mut Vec<Finding>,
+) {
     let mut found: Vec<Vec<Hit>> = vec![Vec::new(); rules.rules.len()];
-    for (index, hit) in lines::within_line_hits(rules, body) {
+    for (index, hit) in lines::within_line_hits(rules, text) {
         found[index].push(hit);
     }
-    let whole = kinds::FieldText::new(Field::Body, body, Reach::AcrossLines);
+    let whole = kinds::FieldText::new(field, text, Reach::AcrossLines);
     let mut hits: Vec<(usize, Hit)> = Vec::new();
     for ((index, rule), mut line_hits) in rules.rules.iter().enumerate().zip(found) {
         match rule.kind {
             Kind::Existence(_) | Kind::Capitals(_) => {
+                if !kinds::applies(rule, field, facts) {
+                    continue;
+                }
                 line_hits.extend(kinds::across_line_hits(index, rule, rules, &whole));
                 hits.extend(
-                    kinds::settle(rule, line_hits, &body.text)
+                    kinds::settle(rule, line_hits, &text.text)
                         .into_iter()
-                        .filter(|hit| kinds::keeps(rule, Field::Body, body, &facts, hit.start))
+                        .filter(|hit| kinds::keeps(rule, field, text, facts, hit.start))
                         .map(|hit| (index, hit)),
                 );
             }
             _ => hits.extend(
-                kinds::run(index, rule, rules, &whole, &facts)
+                kinds::run(index, rule, rules, &whole, facts)
                     .into_iter()
                     .map(|hit| (index, hit)),
             ),
         }
     }
-    let mut findings = Vec::new();
-    locate(&rules.rules, Field::Body, body, hits, &mut findings);
-    if let Some(subject) = document.subject_sourced() {
-        field_findings(rules, Field::Subject, &subject, &facts, &mut findings);
-    }
-    findings
+    locate(&rules.rules, field, text, hits, findings);
 }
 
 /// Lints any text, as if typed by staff: every rule that needs no composed message.

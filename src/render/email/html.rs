@@ -28,7 +28,17 @@ pub fn render(document: &Document) -> String {
     let font_style = format!("font-family:{FONT_FAMILY};font-size:{size}pt;");
     let wrapper_style =
         format!("{font_style}line-height:normal;color:#000000;font-style:normal;text-align:left;");
-    let mut out = String::with_capacity(2048);
+    // The markup around each line is about 120 bytes; sized once, the answer is not copied
+    // as it grows.
+    let lines: usize = document.blocks.iter().map(|block| block.lines.len()).sum();
+    let text: usize = document
+        .blocks
+        .iter()
+        .flat_map(|block| &block.lines)
+        .flat_map(|line| &line.spans)
+        .map(|span| span.text.len())
+        .sum();
+    let mut out = String::with_capacity(1024 + text + text / 8 + lines * 128);
     out.push_str("<!DOCTYPE html>\n<html lang=\"");
     out.push_str(lang);
     out.push_str("\">\n<head>\n<meta charset=\"utf-8\">\n");
