@@ -119,8 +119,8 @@ pub fn run(
         Kind::SubjectFormat { prefix } if field == Field::Subject && facts.csmt => {
             subject_format_hits(prefix, text, facts)
         }
-        Kind::SubjectDetails { patterns } if field == Field::Subject => {
-            subject_detail_hits(patterns, text, facts)
+        Kind::SubjectDetails { patterns, any } if field == Field::Subject => {
+            subject_detail_hits(patterns, any.as_ref(), text, facts)
         }
         Kind::FreeTextStart if field == Field::Body && facts.composed => {
             free_text_start_hits(text, facts)
@@ -512,7 +512,12 @@ fn subject_format_hits(prefix: &LangText, text: &SourcedText, facts: &Facts) -> 
     }]
 }
 
-fn subject_detail_hits(patterns: &[Pattern], text: &SourcedText, facts: &Facts) -> Vec<Hit> {
+fn subject_detail_hits(
+    patterns: &[Pattern],
+    any: Option<&regex::RegexSet>,
+    text: &SourcedText,
+    facts: &Facts,
+) -> Vec<Hit> {
     let subject = text.text.as_str();
     let mut hits: Vec<Hit> = Vec::new();
     // By provenance: customer and application values placed in the subject.
@@ -554,8 +559,12 @@ fn subject_detail_hits(patterns: &[Pattern], text: &SourcedText, facts: &Facts) 
             }
         }
     }
-    for pattern in patterns {
-        hits.extend(pattern_hits(pattern, subject));
+    // One scan says which patterns can match; only those are run.
+    let may_match = any.map(|set| set.matches(subject));
+    for (index, pattern) in patterns.iter().enumerate() {
+        if may_match.as_ref().is_none_or(|set| set.matched(index)) {
+            hits.extend(pattern_hits(pattern, subject));
+        }
     }
     hits.sort_by_key(|hit| (hit.start, std::cmp::Reverse(hit.end)));
     let mut last_end = 0;

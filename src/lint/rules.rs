@@ -185,6 +185,8 @@ pub enum Kind {
     },
     SubjectDetails {
         patterns: Vec<Pattern>,
+        /// All the patterns as one set, telling which can match a subject at all.
+        any: Option<regex::RegexSet>,
     },
     FreeTextStart,
 }
@@ -417,9 +419,12 @@ pub fn read_rule_file(file: &Path, source: &str, errors: &mut Vec<LibraryError>)
         "subject-details" => {
             used.patterns = true;
             used.case_sensitive = true;
-            Kind::SubjectDetails {
-                patterns: build_patterns(file, &spec.patterns, spec.case_sensitive, errors),
-            }
+            let patterns = build_patterns(file, &spec.patterns, spec.case_sensitive, errors);
+            let any = regex::RegexSetBuilder::new(patterns.iter().map(|p| p.regex.as_str()))
+                .case_insensitive(!spec.case_sensitive)
+                .build()
+                .ok();
+            Kind::SubjectDetails { patterns, any }
         }
         "free-text-start" => Kind::FreeTextStart,
         other => {
