@@ -64,4 +64,40 @@ fn main() {
         let (median, p99) = common::time_samples(5_000, stage);
         println!("{name}: median {median:?}, p99 {p99:?}");
     }
+    two_threads(&library, &request);
+}
+
+/// The service runs one thread per core, each with its own copy of the library. This shows
+/// why: two threads building messages from one shared library slow each other down.
+fn two_threads(library: &comms::library::Library, request: &Request) {
+    let repeats = 20_000u32;
+    let run = |own: bool| -> Vec<std::time::Duration> {
+        std::thread::scope(|scope| {
+            let threads: Vec<_> = (0..2)
+                .map(|_| {
+                    scope.spawn(move || {
+                        let copy = own.then(common::repo_library);
+                        let library = copy.as_ref().unwrap_or(library);
+                        for _ in 0..1_000 {
+                            black_box(build_message(library, request).ok());
+                        }
+                        let started = std::time::Instant::now();
+                        for _ in 0..repeats {
+                            black_box(build_message(library, black_box(request)).ok());
+                        }
+                        started.elapsed() / repeats
+                    })
+                })
+                .collect();
+            threads
+                .into_iter()
+                .map(|thread| thread.join().expect("the thread finishes"))
+                .collect()
+        })
+    };
+    println!(
+        "build_message on two threads at once, mean per message: sharing one library {:?}; each with its own {:?}",
+        run(false),
+        run(true)
+    );
 }

@@ -853,24 +853,3 @@ fn automatic_mailbox_reply_has_no_greeting_or_staff_and_goes_alone() {
         "part 2 (mailbox-auto-acknowledgement): this is an automatic mailbox reply and goes on its own; send it without other templates"
     );
 }
-
-/// The service writes its answer with its own JSON writer; for every case of the library it
-/// writes exactly what serde_json writes.
-#[test]
-fn the_answer_json_is_what_serde_json_writes() {
-    let library = library();
-    let mut checked = 0;
-    for run in case_runs(&library) {
-        let Ok(message) = comms::message::build_message(&library, &run.request) else {
-            continue;
-        };
-        assert_eq!(
-            String::from_utf8(message.to_json()).unwrap(),
-            serde_json::to_string(&message).unwrap(),
-            "{}",
-            run.name()
-        );
-        checked += 1;
-    }
-    assert!(checked > 100, "{checked} messages checked");
-}

@@ -289,11 +289,14 @@ async fn render(
     match build_message(&state.library, &request) {
         Ok(message) if format == Format::Eml => download::eml(&state, &message),
         Ok(message) if format == Format::Pdf => download::pdf(message).await,
-        Ok(message) => (
-            [(header::CONTENT_TYPE, "application/json")],
-            message.to_json(),
-        )
+        Ok(message) => match serde_json::to_vec(&message) {
+            Ok(json) => ([(header::CONTENT_TYPE, "application/json")], json).into_response(),
+            Err(err) => ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("the message could not be written as JSON: {err}"),
+            )
             .into_response(),
+        },
         Err(MessageError::Compose(err)) => ApiError::from(&err).into_response(),
     }
 }
