@@ -6,6 +6,9 @@
 //! - [`auth`]: the optional `COMMS_API_TOKEN` check (bearer token or login cookie).
 //! - [`error`]: the JSON error every route answers with.
 //!
+//! `comms serve` runs [`serve_on_threads`]: one thread per core, each with its own runtime,
+//! socket and copy of the library, so that no memory is shared while messages are built.
+//!
 //! Every request passes through [`guard`]: bodies over [`BODY_LIMIT`] are refused with 413
 //! before they are read, slow requests are cut after [`REQUEST_TIMEOUT`], and one log line
 //! records the method, the route pattern, the status and the time, never a value a user sent.
