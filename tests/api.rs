@@ -805,6 +805,53 @@ fn the_binary_logs_no_personal_data_and_shuts_down_gracefully() {
     }
 }
 
+/// `--threads` sets how many threads serve; each answers, and SIGTERM stops them all.
+#[test]
+fn the_binary_serves_on_the_threads_it_is_given() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_comms"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--threads", "3"])
+        .env_remove("COMMS_API_TOKEN")
+        .env("COMMS_LOG", "warn")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut first = String::new();
+    stderr.read_line(&mut first).unwrap();
+    let addr: SocketAddr = first
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .and_then(|addr| addr.parse().ok())
+        .unwrap_or_else(|| panic!("no address in {first:?}"));
+    let serving = std::fs::read_dir(format!("/proc/{}/task", child.id()))
+        .map(|tasks| {
+            tasks
+                .filter_map(Result::ok)
+                .filter(|task| {
+                    std::fs::read_to_string(task.path().join("comm"))
+                        .is_ok_and(|name| name.starts_with("comms-serve-"))
+                })
+                .count()
+        })
+        .unwrap_or(3);
+    assert_eq!(serving, 3, "threads named comms-serve-N");
+    for _ in 0..12 {
+        assert_eq!(
+            post_json(addr, "/api/render", &sample_request()).status,
+            200
+        );
+    }
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert!(child.wait().unwrap().success());
+}
+
 /// A port already taken by another program is refused with the system's reason, and the
 /// threads that did start stop again.
 #[test]

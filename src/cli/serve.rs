@@ -19,13 +19,20 @@ pub struct ServeArgs {
     /// COMMS_API_TOKEN set.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
+    /// Threads that serve, each with its own copy of the library (1 to 64; the number of
+    /// cores unless given).
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub threads: Option<u16>,
 }
 
 /// One library for each thread that serves (one per core), each loaded from `library_dir`
 /// on its own so that the threads share no memory; `first` is the one already loaded and
 /// checked. A library that changed between loads is refused.
-fn library_per_thread(library_dir: &Path, first: Library) -> Result<Vec<Library>, String> {
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+fn library_per_thread(
+    library_dir: &Path,
+    first: Library,
+    threads: usize,
+) -> Result<Vec<Library>, String> {
     let mut libraries = Vec::with_capacity(threads);
     for _ in 1..threads {
         let copy = Library::load(library_dir).map_err(|errors| {
@@ -71,7 +78,11 @@ pub fn run(library_dir: &Path, args: ServeArgs) -> u8 {
         }
     };
     let protected = token.is_some();
-    let libraries = match library_per_thread(library_dir, library) {
+    let threads = args.threads.map_or_else(
+        || std::thread::available_parallelism().map_or(1, usize::from),
+        usize::from,
+    );
+    let libraries = match library_per_thread(library_dir, library, threads) {
         Ok(libraries) => libraries,
         Err(message) => {
             eprintln!("error: {message}");
