@@ -8,6 +8,8 @@
 //!   [`required`] holds the mandated-wording kind and its word-by-word difference.
 //! - [`similar`] and [`guidance`]: indexes of approved phrases and of internal guidance, for
 //!   the rules that compare free text with them.
+//! - [`lines`]: a composed message read a line at a time for the rules whose matches stay
+//!   in a line, with the lines of approved wording remembered.
 //! - [`examples`]: every rule's own examples, run by `comms check` and the tests.
 //!
 //! All matching is linear in the length of the text: regular expressions from the `regex`
