@@ -731,14 +731,21 @@ fn the_page_works_without_javascript_and_escapes_values() {
     );
 }
 
-/// The real binary: it logs only method, route, status and time, and on SIGTERM it finishes
-/// the request in flight before it exits.
-#[test]
-fn the_binary_logs_no_personal_data_and_shuts_down_gracefully() {
+/// Starts the real `comms serve` on a free loopback port with `extra` arguments and the log
+/// level `log`; answers the process, its address and the rest of its log.
+fn start_binary(
+    extra: &[&str],
+    log: &str,
+) -> (
+    std::process::Child,
+    SocketAddr,
+    BufReader<std::process::ChildStderr>,
+) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_comms"))
         .args(["serve", "--addr", "127.0.0.1:0"])
+        .args(extra)
         .env_remove("COMMS_API_TOKEN")
-        .env("COMMS_LOG", "info")
+        .env("COMMS_LOG", log)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -753,6 +760,14 @@ fn the_binary_logs_no_personal_data_and_shuts_down_gracefully() {
         .and_then(|rest| rest.split('/').next())
         .and_then(|addr| addr.parse().ok())
         .unwrap_or_else(|| panic!("no address in {first:?}"));
+    (child, addr, stderr)
+}
+
+/// The real binary: it logs only method, route, status and time, and on SIGTERM it finishes
+/// the request in flight before it exits.
+#[test]
+fn the_binary_logs_no_personal_data_and_shuts_down_gracefully() {
+    let (mut child, addr, mut stderr) = start_binary(&[], "info");
 
     // One socket per core shares the port: every connection is answered, whichever thread
     // the kernel gives it to.
@@ -808,24 +823,7 @@ fn the_binary_logs_no_personal_data_and_shuts_down_gracefully() {
 /// `--threads` sets how many threads serve; each answers, and SIGTERM stops them all.
 #[test]
 fn the_binary_serves_on_the_threads_it_is_given() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_comms"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--threads", "3"])
-        .env_remove("COMMS_API_TOKEN")
-        .env("COMMS_LOG", "warn")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let mut first = String::new();
-    stderr.read_line(&mut first).unwrap();
-    let addr: SocketAddr = first
-        .split("http://")
-        .nth(1)
-        .and_then(|rest| rest.split('/').next())
-        .and_then(|addr| addr.parse().ok())
-        .unwrap_or_else(|| panic!("no address in {first:?}"));
+    let (mut child, addr, _stderr) = start_binary(&["--threads", "3"], "warn");
     let serving = std::fs::read_dir(format!("/proc/{}/task", child.id()))
         .map(|tasks| {
             tasks

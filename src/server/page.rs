@@ -28,21 +28,7 @@ pub struct Esc<'a>(pub &'a str);
 
 impl fmt::Display for Esc<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut last = 0;
-        for (index, byte) in self.0.bytes().enumerate() {
-            let replacement = match byte {
-                b'&' => "&amp;",
-                b'<' => "&lt;",
-                b'>' => "&gt;",
-                b'"' => "&quot;",
-                b'\'' => "&#39;",
-                _ => continue,
-            };
-            f.write_str(&self.0[last..index])?;
-            f.write_str(replacement)?;
-            last = index + 1;
-        }
-        f.write_str(&self.0[last..])
+        crate::render::email::html::escape_to(f, self.0)
     }
 }
 

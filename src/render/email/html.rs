@@ -235,6 +235,13 @@ fn escape_block_start(out: &mut String, text: &str) {
 
 /// Appends `text` with the five HTML-significant characters escaped.
 pub fn escape_into(out: &mut String, text: &str) {
+    // Writing to a String cannot fail.
+    let _ = escape_to(out, text);
+}
+
+/// Writes `text` with the five HTML-significant characters escaped (safe in element content
+/// and quoted attributes), to any writer: a String, or a formatter.
+pub fn escape_to(out: &mut impl std::fmt::Write, text: &str) -> std::fmt::Result {
     let mut plain_from = 0;
     for (at, byte) in text.bytes().enumerate() {
         let entity = match byte {
@@ -245,11 +252,11 @@ pub fn escape_into(out: &mut String, text: &str) {
             b'\'' => "&#39;",
             _ => continue,
         };
-        out.push_str(&text[plain_from..at]);
-        out.push_str(entity);
+        out.write_str(&text[plain_from..at])?;
+        out.write_str(entity)?;
         plain_from = at + 1;
     }
-    out.push_str(&text[plain_from..]);
+    out.write_str(&text[plain_from..])
 }
 
 #[cfg(test)]
