@@ -10,7 +10,8 @@ use std::hint::black_box;
 
 use comms::compose::compose;
 use comms::lint::lint_document;
-use comms::message::build_message;
+use comms::message::shape::Shapes;
+use comms::message::{build_message, render_message};
 use comms::render::email::{html, recipient};
 use comms::render::text;
 use comms::request::{Request, parse_request};
@@ -30,7 +31,9 @@ fn main() {
         message.findings.len()
     );
 
-    let stages: [(&str, &dyn Fn()); 8] = [
+    let shapes = Shapes::default();
+    render_message(&library, &shapes, &request).expect("the bench request renders");
+    let stages: [(&str, &dyn Fn()); 10] = [
         ("read the request JSON", &|| {
             black_box(serde_json::from_str::<Request>(black_box(&json)).ok());
         }),
@@ -59,6 +62,17 @@ fn main() {
             let message = build_message(&library, &request).expect("renders");
             black_box(serde_json::to_vec(&message).ok());
         }),
+        ("render_message, filled into the remembered shape", &|| {
+            black_box(render_message(&library, &shapes, black_box(&request)).ok());
+        }),
+        (
+            "all of it (render_message between the JSON, as the service does)",
+            &|| {
+                let request = serde_json::from_str::<Request>(black_box(&json)).expect("parses");
+                let message = render_message(&library, &shapes, &request).expect("renders");
+                black_box(serde_json::to_vec(&message).ok());
+            },
+        ),
     ];
     for (name, stage) in stages {
         let (median, p99) = common::time_samples(5_000, stage);

@@ -316,6 +316,18 @@ impl SourcedText {
         }
     }
 
+    /// Appends other sourced text, its ranges moved along.
+    pub fn push_sourced(&mut self, other: &SourcedText) {
+        let offset = self.text.len();
+        self.text.push_str(&other.text);
+        self.ranges
+            .extend(other.ranges.iter().map(|range| SourcedRange {
+                start: range.start + offset,
+                end: range.end + offset,
+                source: range.source.clone(),
+            }));
+    }
+
     pub fn push_inline(&mut self, inline: &Inline) {
         for span in &inline.spans {
             self.push_span(span);
@@ -329,6 +341,31 @@ impl SourcedText {
             .get(index)
             .filter(|range| range.start <= offset)
             .map(|range| &range.source)
+    }
+}
+
+/// Writes blocks of lines as body text, however the lines are held (`push_line` writes one
+/// line): blocks separated by a blank line, list items as `- ` or `1. ` lines.
+pub fn lay_out_body<'a, L: 'a>(
+    out: &mut SourcedText,
+    blocks: impl Iterator<Item = (BlockKind, &'a [L])>,
+    mut push_line: impl FnMut(&mut SourcedText, &'a L),
+) {
+    for (index, (kind, lines)) in blocks.enumerate() {
+        if index > 0 {
+            out.push_plain("\n\n");
+        }
+        for (line_index, line) in lines.iter().enumerate() {
+            if line_index > 0 {
+                out.push_plain("\n");
+            }
+            match kind {
+                BlockKind::Paragraph => {}
+                BlockKind::Bullets => out.push_plain("- "),
+                BlockKind::Numbered => out.push_plain(&format!("{}. ", line_index + 1)),
+            }
+            push_line(out, line);
+        }
     }
 }
 
@@ -351,23 +388,22 @@ impl Document {
     /// lines. This is the text of `--format text` and the text findings point into.
     pub fn body_sourced(&self) -> SourcedText {
         let mut out = SourcedText::default();
-        for (index, block) in self.blocks.iter().enumerate() {
-            if index > 0 {
-                out.push_plain("\n\n");
-            }
-            for (line_index, line) in block.lines.iter().enumerate() {
-                if line_index > 0 {
-                    out.push_plain("\n");
-                }
-                match block.kind {
-                    BlockKind::Paragraph => {}
-                    BlockKind::Bullets => out.push_plain("- "),
-                    BlockKind::Numbered => out.push_plain(&format!("{}. ", line_index + 1)),
-                }
-                out.push_inline(line);
-            }
-        }
+        let blocks = self
+            .blocks
+            .iter()
+            .map(|block| (block.kind, block.lines.as_slice()));
+        lay_out_body(&mut out, blocks, SourcedText::push_inline);
         out
+    }
+
+    /// Bytes of text in the body's lines, markup and separators aside.
+    pub fn text_len(&self) -> usize {
+        self.blocks
+            .iter()
+            .flat_map(|block| &block.lines)
+            .flat_map(|line| &line.spans)
+            .map(|span| span.text.len())
+            .sum()
     }
 
     /// The body as plain text.

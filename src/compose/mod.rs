@@ -7,6 +7,7 @@
 
 pub mod answers;
 pub mod format;
+pub mod holes;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -22,6 +23,7 @@ use crate::library::body::{BodyFacts, Item};
 use crate::library::{Library, Phrase, Placeholder, Segment, Template, structural};
 use crate::request::{Channel, Language, Request, Service};
 use answers::{CheckedAnswers, check_answers};
+pub use holes::{Holes, Recipe};
 
 /// The time zone of customers who did not give one.
 pub const DEFAULT_TIME_ZONE: &str = "Europe/London";
@@ -104,16 +106,36 @@ impl fmt::Display for ComposeError {
 
 impl std::error::Error for ComposeError {}
 
-/// Everything a phrase placeholder can be filled from.
-struct Values<'a> {
-    request: &'a Request,
-    language: Language,
+/// A request checked and ready to assemble: every part's template and answers, and the
+/// values its placeholders may show. Made by [`prepare`].
+pub struct Prepared<'a> {
+    pub request: &'a Request,
+    pub channel: Channel,
+    pub language: Language,
+    /// The customer's time zone, and the local date and time of the message.
+    time_zone_name: String,
+    local: NaiveDateTime,
+    /// Each part's template and checked answers, in order.
+    pub parts: Vec<(&'a Template, CheckedAnswers)>,
+    /// An automatic mailbox reply is the message (see [`prepare`]).
+    automatic: bool,
+    /// `{today}`, formatted for the language.
     today: String,
     good_time_of_day: &'static str,
 }
 
 /// Composes `request` with `library` into one document.
 pub fn compose(library: &Library, request: &Request) -> Result<Document, ComposeError> {
+    let prepared = prepare(library, request)?;
+    assemble(library, &prepared, None)
+}
+
+/// Checks a request: its people, time zone, templates and answers. Every problem found is
+/// reported, not just the first.
+pub fn prepare<'a>(
+    library: &'a Library,
+    request: &'a Request,
+) -> Result<Prepared<'a>, ComposeError> {
     let mut problems = Vec::new();
     let channel = request.channel();
     let language = request.language;
@@ -177,16 +199,35 @@ pub fn compose(library: &Library, request: &Request) -> Result<Document, Compose
     if !problems.is_empty() {
         return Err(ComposeError { problems });
     }
-
-    let values = Values {
+    Ok(Prepared {
         request,
+        channel,
         language,
         today: format::format_date(local.date(), language),
         good_time_of_day: format::good_time_of_day(local.time(), language),
-    };
+        time_zone_name,
+        local,
+        parts: checked_parts,
+        automatic,
+    })
+}
+
+/// Assembles a prepared request into one document. With `holes`, every value (placeholder or
+/// free text) is written as a hole marker and recorded there instead (see [`holes`]).
+pub fn assemble(
+    library: &Library,
+    prepared: &Prepared,
+    holes: Option<&mut Holes>,
+) -> Result<Document, ComposeError> {
+    let request = prepared.request;
+    let channel = prepared.channel;
+    let language = prepared.language;
+    let automatic = prepared.automatic;
+    let checked_parts = &prepared.parts;
     let mut builder = Builder {
         library,
-        values: &values,
+        prepared,
+        holes,
         blocks: Vec::new(),
         seen_units: Vec::new(),
         without_welsh: BTreeSet::new(),
@@ -194,12 +235,7 @@ pub fn compose(library: &Library, request: &Request) -> Result<Document, Compose
     };
 
     if channel.is_written() && !automatic {
-        let greeting = if request
-            .customer
-            .title
-            .as_deref()
-            .is_some_and(|t| !t.trim().is_empty())
-        {
+        let greeting = if prepared.has_title() {
             structural::GREETING_TITLE
         } else {
             structural::GREETING_NAME
@@ -211,7 +247,7 @@ pub fn compose(library: &Library, request: &Request) -> Result<Document, Compose
     let mut asks_for_reply = false;
     for (index, (template, checked)) in checked_parts.iter().enumerate() {
         asks_for_reply |= template.spec.asks_for_reply;
-        builder.add_part(index + 1, template, checked, channel);
+        builder.add_part(index + 1, template, checked);
     }
     if asks_for_reply && request.application.service == Service::FastTrack {
         let line = builder.structural_line(structural::FAST_TRACK);
@@ -235,7 +271,7 @@ pub fn compose(library: &Library, request: &Request) -> Result<Document, Compose
     }
 
     let subject = if channel.has_subject() {
-        subject_phrase(&checked_parts).map(|id| builder.structural_line(id))
+        subject_phrase(checked_parts).map(|id| builder.structural_line(id))
     } else {
         None
     };
@@ -277,25 +313,6 @@ pub fn compose(library: &Library, request: &Request) -> Result<Document, Compose
         });
     }
 
-    let customer = &request.customer;
-    let full_name = [
-        customer.title.as_deref().unwrap_or(""),
-        &customer.first_name,
-        &customer.last_name,
-    ]
-    .iter()
-    .map(|s| s.trim())
-    .filter(|s| !s.is_empty())
-    .collect::<Vec<_>>()
-    .join(" ");
-    let mut required_paragraphs = Vec::new();
-    for (template, _) in &checked_parts {
-        for id in &template.spec.required_paragraphs {
-            if !required_paragraphs.contains(id) {
-                required_paragraphs.push(id.clone());
-            }
-        }
-    }
     Ok(Document {
         channel,
         language,
@@ -303,7 +320,41 @@ pub fn compose(library: &Library, request: &Request) -> Result<Document, Compose
         draft: request.draft,
         subject,
         blocks: builder.blocks,
-        recipient: Recipient {
+        recipient: prepared.recipient(),
+        sender: prepared.sender(),
+        date: prepared.local.date(),
+        at: request.at,
+        reference: prepared.reference(),
+        service: request.application.service,
+        templates: prepared.template_ids(),
+        required_paragraphs: prepared.required_paragraphs(),
+    })
+}
+
+impl Prepared<'_> {
+    /// Whether the customer gave a title (the greeting then uses title and surname).
+    pub fn has_title(&self) -> bool {
+        self.request
+            .customer
+            .title
+            .as_deref()
+            .is_some_and(|t| !t.trim().is_empty())
+    }
+
+    /// Who the message is addressed to.
+    pub fn recipient(&self) -> Recipient {
+        let customer = &self.request.customer;
+        let full_name = [
+            customer.title.as_deref().unwrap_or(""),
+            &customer.first_name,
+            &customer.last_name,
+        ]
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+        Recipient {
             name: customer.addressed_name(),
             full_name,
             email: customer.email_address().map(str::to_string),
@@ -312,30 +363,139 @@ pub fn compose(library: &Library, request: &Request) -> Result<Document, Compose
                 .iter()
                 .map(|l| l.trim().to_string())
                 .collect(),
-            time_zone: time_zone_name,
-        },
-        sender: Sender {
-            first_name: request.staff.first_name.trim().to_string(),
-            initials: request.staff.initials.trim().to_string(),
-            office: request.staff.office.trim().to_string(),
-            role: request.staff.role,
-        },
-        date: local.date(),
-        at: request.at,
-        reference: request
+            time_zone: self.time_zone_name.clone(),
+        }
+    }
+
+    /// Who writes.
+    pub fn sender(&self) -> Sender {
+        let staff = &self.request.staff;
+        Sender {
+            first_name: staff.first_name.trim().to_string(),
+            initials: staff.initials.trim().to_string(),
+            office: staff.office.trim().to_string(),
+            role: staff.role,
+        }
+    }
+
+    /// The application reference, when there is one.
+    pub fn reference(&self) -> Option<String> {
+        self.request
             .application
             .reference
             .as_deref()
             .map(str::trim)
             .filter(|r| !r.is_empty())
-            .map(str::to_string),
-        service: request.application.service,
-        templates: checked_parts
-            .iter()
-            .map(|(t, _)| t.id.to_string())
-            .collect(),
-        required_paragraphs,
-    })
+            .map(str::to_string)
+    }
+
+    /// The templates of the message, in order.
+    pub fn template_ids(&self) -> Vec<String> {
+        self.parts.iter().map(|(t, _)| t.id.to_string()).collect()
+    }
+
+    /// The mandated paragraphs the templates require, each once.
+    pub fn required_paragraphs(&self) -> Vec<String> {
+        let mut required: Vec<String> = Vec::new();
+        for (template, _) in &self.parts {
+            for id in &template.spec.required_paragraphs {
+                if !required.contains(id) {
+                    required.push(id.clone());
+                }
+            }
+        }
+        required
+    }
+
+    /// What the template body of a part with these answers may branch on.
+    fn body_facts<'b>(&'b self, checked: &'b CheckedAnswers) -> BodyFacts<'b> {
+        let request = self.request;
+        BodyFacts {
+            answers: &checked.for_body,
+            channel: self.channel,
+            service: request.application.service,
+            paper: request.application.paper,
+            has_email: request.customer.email_address().is_some(),
+        }
+    }
+
+    /// Everything besides its values that decides how this request is assembled: two
+    /// requests with the same key and the same pattern of equal values (see [`holes`])
+    /// assemble into the same document, values aside.
+    pub fn shape_key(&self) -> Vec<u8> {
+        let request = self.request;
+        let mut key = Vec::with_capacity(256);
+        key.extend_from_slice(self.language.as_str().as_bytes());
+        key.push(0);
+        key.push(u8::from(request.large_print));
+        key.push(u8::from(request.draft));
+        key.push(u8::from(self.has_title()));
+        for (template, checked) in &self.parts {
+            key.extend(self.body_facts(checked).memo_key(&template.id));
+            for (question, text) in &checked.free_text {
+                key.extend_from_slice(question.as_bytes());
+                key.push(0);
+                key.extend_from_slice(&free_text_paragraphs(text).len().to_le_bytes());
+            }
+            key.push(0xff);
+        }
+        key
+    }
+
+    /// The value `recipe` names in this request, trimmed; none when it has none.
+    pub fn value_of(&self, recipe: &Recipe) -> Option<String> {
+        match recipe {
+            Recipe::Placeholder { placeholder, part } => {
+                let answers = part
+                    .and_then(|number| self.parts.get(number - 1))
+                    .map(|(_, checked)| &checked.placeholder_values);
+                self.placeholder_value(placeholder, answers)
+            }
+            Recipe::FreeText {
+                part,
+                question,
+                paragraph,
+            } => {
+                let (_, checked) = self.parts.get(part - 1)?;
+                let text = checked.free_text.get(question.as_str())?;
+                free_text_paragraphs(text).into_iter().nth(*paragraph)
+            }
+        }
+    }
+
+    fn placeholder_value(
+        &self,
+        placeholder: &Placeholder,
+        answers: Option<&BTreeMap<String, String>>,
+    ) -> Option<String> {
+        let request = self.request;
+        let customer = &request.customer;
+        let staff = &request.staff;
+        let value = match placeholder {
+            Placeholder::CustomerTitle => customer.title.as_deref().unwrap_or_default(),
+            Placeholder::CustomerFirstName => &customer.first_name,
+            Placeholder::CustomerLastName => &customer.last_name,
+            Placeholder::CustomerName => return Some(customer.addressed_name().trim().to_string()),
+            Placeholder::CustomerFullName => return Some(customer.full_name().trim().to_string()),
+            Placeholder::StaffFirstName => &staff.first_name,
+            Placeholder::StaffInitials => &staff.initials,
+            Placeholder::StaffOffice => &staff.office,
+            Placeholder::Reference => request.application.reference.as_deref().unwrap_or_default(),
+            Placeholder::Today => &self.today,
+            Placeholder::GoodTimeOfDay => self.good_time_of_day,
+            Placeholder::Answer(question) => answers?.get(question)?,
+        };
+        Some(value.trim().to_string())
+    }
+}
+
+/// A free-text answer's paragraphs (split at blank lines), each on one line with single
+/// spaces, empty ones left out.
+fn free_text_paragraphs(text: &str) -> Vec<String> {
+    text.split("\n\n")
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|p| !p.is_empty())
+        .collect()
 }
 
 fn template_list(library: &Library) -> String {
@@ -438,7 +598,9 @@ fn local_time(request: &Request, problems: &mut Vec<Problem>) -> (String, NaiveD
 /// Assembles blocks, dropping a paragraph or list item that an earlier part already gave.
 struct Builder<'a> {
     library: &'a Library,
-    values: &'a Values<'a>,
+    prepared: &'a Prepared<'a>,
+    /// When given, values become hole markers recorded here.
+    holes: Option<&'a mut Holes>,
     blocks: Vec<Block>,
     /// The phrase-only paragraphs and items already in the message.
     seen_units: Vec<SeenUnit>,
@@ -461,19 +623,9 @@ impl Builder<'_> {
 
     /// Adds a body paragraph or list item, joining list items to the list before them.
     fn push_unit(&mut self, kind: BlockKind, line: Inline) {
-        let has_phrase = line
-            .spans
-            .iter()
-            .any(|span| matches!(span.source, Source::Phrase { .. }));
-        let only_phrases = line.spans.iter().all(|span| {
-            matches!(
-                span.source,
-                Source::Phrase { .. } | Source::Placeholder { .. }
-            ) || span.text.trim().is_empty()
-        });
         // The same phrases with the same values: the same unit. The same phrase with another
         // value (another part's date, say) says something new and stays.
-        let remember = has_phrase && only_phrases;
+        let remember = is_remembered_unit(&line);
         let len = line.spans.iter().map(|span| span.text.len()).sum();
         if remember
             && self.seen_units.iter().any(|seen| {
@@ -502,21 +654,8 @@ impl Builder<'_> {
         }
     }
 
-    fn add_part(
-        &mut self,
-        number: usize,
-        template: &Template,
-        checked: &CheckedAnswers,
-        channel: Channel,
-    ) {
-        let request = self.values.request;
-        let facts = BodyFacts {
-            answers: &checked.for_body,
-            channel,
-            service: request.application.service,
-            paper: request.application.paper,
-            has_email: request.customer.email_address().is_some(),
-        };
+    fn add_part(&mut self, number: usize, template: &Template, checked: &CheckedAnswers) {
+        let facts = self.prepared.body_facts(checked);
         let units = match self.library.body(template, &facts) {
             Ok(units) => units,
             Err(message) => {
@@ -561,11 +700,17 @@ impl Builder<'_> {
                         let Some(text) = checked.free_text.get(question.as_str()) else {
                             continue;
                         };
-                        let paragraphs: Vec<String> = text
-                            .split("\n\n")
-                            .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
-                            .filter(|p| !p.is_empty())
-                            .collect();
+                        let mut paragraphs = free_text_paragraphs(text);
+                        if let Some(holes) = self.holes.as_deref_mut() {
+                            for (index, paragraph) in paragraphs.iter_mut().enumerate() {
+                                let recipe = Recipe::FreeText {
+                                    part: number,
+                                    question: question.clone(),
+                                    paragraph: index,
+                                };
+                                *paragraph = holes.hole(recipe, std::mem::take(paragraph));
+                            }
+                        }
                         let source = Source::FreeText {
                             template: template.id.clone(),
                             question: question.clone(),
@@ -628,7 +773,7 @@ impl Builder<'_> {
         part: Option<(usize, &Template)>,
         spans: &mut Vec<Span>,
     ) {
-        let language = self.values.language;
+        let language = self.prepared.language;
         if language == Language::Cy && phrase.cy.is_none() {
             self.without_welsh.insert(phrase.id.clone());
         }
@@ -644,9 +789,18 @@ impl Builder<'_> {
                     },
                 }),
                 Segment::Placeholder(placeholder) => {
-                    match self.placeholder_value(placeholder, answers) {
+                    match self.prepared.placeholder_value(placeholder, Some(answers)) {
                         Some(value) if !value.is_empty() => spans.push(Span {
-                            text: value.into(),
+                            text: match self.holes.as_deref_mut() {
+                                Some(holes) => {
+                                    let recipe = Recipe::Placeholder {
+                                        placeholder: placeholder.clone(),
+                                        part: part.map(|(number, _)| number),
+                                    };
+                                    holes.hole(recipe, value).into()
+                                }
+                                None => value.into(),
+                            },
                             source: Source::Placeholder {
                                 phrase: phrase.id.clone(),
                                 name: placeholder.name().into(),
@@ -662,31 +816,6 @@ impl Builder<'_> {
                 }
             }
         }
-    }
-
-    fn placeholder_value(
-        &self,
-        placeholder: &Placeholder,
-        answers: &BTreeMap<String, String>,
-    ) -> Option<String> {
-        let request = self.values.request;
-        let customer = &request.customer;
-        let staff = &request.staff;
-        let value = match placeholder {
-            Placeholder::CustomerTitle => customer.title.as_deref().unwrap_or_default(),
-            Placeholder::CustomerFirstName => &customer.first_name,
-            Placeholder::CustomerLastName => &customer.last_name,
-            Placeholder::CustomerName => return Some(customer.addressed_name().trim().to_string()),
-            Placeholder::CustomerFullName => return Some(customer.full_name().trim().to_string()),
-            Placeholder::StaffFirstName => &staff.first_name,
-            Placeholder::StaffInitials => &staff.initials,
-            Placeholder::StaffOffice => &staff.office,
-            Placeholder::Reference => request.application.reference.as_deref().unwrap_or_default(),
-            Placeholder::Today => &self.values.today,
-            Placeholder::GoodTimeOfDay => self.values.good_time_of_day,
-            Placeholder::Answer(question) => answers.get(question)?,
-        };
-        Some(value.trim().to_string())
     }
 }
 
@@ -711,6 +840,22 @@ fn missing_value(
             message: format!("is empty, but phrase `{phrase}` needs it; fill it in the request"),
         },
     }
+}
+
+/// Whether compose remembers a body unit to drop it when a later part gives it again: it
+/// holds a phrase, and nothing but phrases, their values and spacing.
+pub fn is_remembered_unit(line: &Inline) -> bool {
+    let has_phrase = line
+        .spans
+        .iter()
+        .any(|span| matches!(span.source, Source::Phrase { .. }));
+    has_phrase
+        && line.spans.iter().all(|span| {
+            matches!(
+                span.source,
+                Source::Phrase { .. } | Source::Placeholder { .. }
+            ) || span.text.trim().is_empty()
+        })
 }
 
 /// Whether two lines read the same, span boundaries aside.

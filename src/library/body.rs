@@ -73,7 +73,7 @@ impl BodyFacts<'_> {
 
     /// A key that differs whenever the facts differ: each text is written after its length,
     /// each list after its count, each answer after a tag of its kind.
-    fn memo_key(&self, template: &str) -> Vec<u8> {
+    pub(crate) fn memo_key(&self, template: &str) -> Vec<u8> {
         fn number(key: &mut Vec<u8>, n: usize) {
             key.extend_from_slice(&n.to_le_bytes());
         }

@@ -30,7 +30,7 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-use crate::document::{BlockRole, Document, Source, SourceKind, SourcedText};
+use crate::document::{BlockRole, Document, Recipient, Source, SourceKind, SourcedText};
 use crate::library::templates::HouseFormat;
 use crate::library::{Library, Phrase, Segment};
 use crate::request::Language;
@@ -144,7 +144,7 @@ pub fn lint_document(library: &Library, document: &Document) -> Vec<Finding> {
 pub fn lint_document_whole(library: &Library, document: &Document) -> Vec<Finding> {
     let body = document.body_sourced();
     let subject = document.subject_sourced();
-    let facts = document_facts(library, document, &body.text);
+    let facts = document_facts(library, &Composed::of(document), &body.text);
     lint_fields(&library.rules, &body, subject.as_ref(), &facts)
 }
 
@@ -152,12 +152,53 @@ pub fn lint_document_whole(library: &Library, document: &Document) -> Vec<Findin
 /// Finds what [`lint_fields`] finds; the body is read line by line for the rules whose matches
 /// stay within a line (see [`lines`]), and whole for the others.
 pub fn lint_composed(library: &Library, document: &Document, body: &SourcedText) -> Vec<Finding> {
+    let subject = document.subject_sourced();
+    lint_message(library, &Composed::of(document), body, subject.as_ref())
+}
+
+/// What lint reads of a composed message besides its text.
+#[derive(Debug, Clone, Copy)]
+pub struct Composed<'a> {
+    pub language: Language,
+    pub templates: &'a [String],
+    pub required_paragraphs: &'a [String],
+    pub recipient: &'a Recipient,
+    pub initials: &'a str,
+    pub reference: Option<&'a str>,
+    /// The position among the blocks of the first body block (after the greeting).
+    pub first_body_block: Option<usize>,
+}
+
+impl<'a> Composed<'a> {
+    pub fn of(document: &'a Document) -> Self {
+        Composed {
+            language: document.language,
+            templates: &document.templates,
+            required_paragraphs: &document.required_paragraphs,
+            recipient: &document.recipient,
+            initials: &document.sender.initials,
+            reference: document.reference.as_deref(),
+            first_body_block: document
+                .blocks
+                .iter()
+                .position(|block| block.role == BlockRole::Body),
+        }
+    }
+}
+
+/// Lints a composed message from its parts: what [`lint_composed`] finds.
+pub fn lint_message(
+    library: &Library,
+    composed: &Composed,
+    body: &SourcedText,
+    subject: Option<&SourcedText>,
+) -> Vec<Finding> {
     let rules = &library.rules;
-    let facts = document_facts(library, document, &body.text);
+    let facts = document_facts(library, composed, &body.text);
     let mut findings = Vec::new();
     field_findings_by_lines(rules, Field::Body, body, &facts, &mut findings);
-    if let Some(subject) = document.subject_sourced() {
-        field_findings_by_lines(rules, Field::Subject, &subject, &facts, &mut findings);
+    if let Some(subject) = subject {
+        field_findings_by_lines(rules, Field::Subject, subject, &facts, &mut findings);
     }
     findings
 }
@@ -262,14 +303,14 @@ pub fn lint_phrase(
     lint_fields(&library.rules, &sourced, None, &facts)
 }
 
-fn document_facts(library: &Library, document: &Document, body: &str) -> Facts {
+fn document_facts(library: &Library, document: &Composed, body: &str) -> Facts {
     let templates: Vec<_> = document
         .templates
         .iter()
         .filter_map(|id| library.template(id))
         .collect();
     let mut required = Vec::new();
-    for id in &document.required_paragraphs {
+    for id in document.required_paragraphs {
         if let Some(phrase) = library.phrase(id) {
             required.extend(mandated_for(&library.rules, phrase, document.language));
         }
@@ -283,13 +324,11 @@ fn document_facts(library: &Library, document: &Document, body: &str) -> Facts {
         .filter(|word| !titles.contains(&word.to_lowercase().trim_end_matches('.')))
         .map(str::to_string)
         .collect();
-    customer_details.extend(document.reference.iter().cloned());
+    customer_details.extend(document.reference.map(str::to_string));
     customer_details.extend(document.recipient.address.iter().cloned());
     customer_details.extend(document.recipient.email.iter().cloned());
     let first_block = document
-        .blocks
-        .iter()
-        .position(|block| block.role == BlockRole::Body)
+        .first_body_block
         .and_then(|index| block_range(body, index));
     Facts {
         composed: true,
@@ -298,7 +337,7 @@ fn document_facts(library: &Library, document: &Document, body: &str) -> Facts {
         csmt: templates
             .iter()
             .any(|t| t.spec.house_format == Some(HouseFormat::Csmt)),
-        initials: Some(document.sender.initials.clone()).filter(|i| !i.is_empty()),
+        initials: Some(document.initials.to_string()).filter(|i| !i.is_empty()),
         required,
         customer_details,
         first_block,

@@ -14,7 +14,7 @@ use super::download::{self, Format, wanted_format};
 use super::error::{ApiError, too_large};
 use crate::cli::templates::summaries;
 use crate::lint::lint_text;
-use crate::message::{MessageError, build_message};
+use crate::message::{MessageError, build_message, render_message};
 use crate::plan::{self, PlanError, PlanRequest};
 use crate::request::Request;
 
@@ -286,9 +286,14 @@ async fn render(
         Ok(request) => request,
         Err(err) => return err.into_response(),
     };
-    match build_message(&state.library, &request) {
-        Ok(message) if format == Format::Eml => download::eml(&state, &message),
-        Ok(message) if format == Format::Pdf => download::pdf(message).await,
+    if format != Format::Json {
+        return match build_message(&state.library, &request) {
+            Ok(message) if format == Format::Eml => download::eml(&state, &message),
+            Ok(message) => download::pdf(message).await,
+            Err(MessageError::Compose(err)) => ApiError::from(&err).into_response(),
+        };
+    }
+    match render_message(&state.library, &state.shapes, &request) {
         Ok(message) => match serde_json::to_vec(&message) {
             Ok(json) => ([(header::CONTENT_TYPE, "application/json")], json).into_response(),
             Err(err) => ApiError::new(

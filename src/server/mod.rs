@@ -33,6 +33,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 use crate::library::Library;
+use crate::message::shape::Shapes;
 use crate::render::email::EmailSettings;
 use error::ApiError;
 
@@ -51,6 +52,8 @@ pub struct AppState {
     pub timeout: Duration,
     /// Sender names and addresses for `.eml` downloads.
     pub email: EmailSettings,
+    /// The shapes of the messages rendered so far (library wording only, no values).
+    pub shapes: Shapes,
 }
 
 impl AppState {
@@ -60,6 +63,7 @@ impl AppState {
             token,
             timeout: REQUEST_TIMEOUT,
             email: EmailSettings::default(),
+            shapes: Shapes::default(),
         }
     }
 }

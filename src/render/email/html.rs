@@ -14,6 +14,7 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use super::links::{LINK_STYLE, is_allowed_link, linkify_into};
 use crate::document::{BlockKind, Document, Inline, Source};
+use crate::request::Language;
 
 /// Font stack of the house format: Arial, and metric-compatible Liberation Sans where Arial is
 /// missing.
@@ -21,8 +22,39 @@ const FONT_FAMILY: &str = "Arial, 'Liberation Sans', sans-serif";
 
 /// The HTML document of an email body.
 pub fn render(document: &Document) -> String {
-    let lang = document.language.as_str();
-    let size = if document.large_print { 14 } else { 12 };
+    let subject = document.subject.as_ref().map(Inline::text);
+    let blocks = document
+        .blocks
+        .iter()
+        .map(|block| (block.kind, block.lines.as_slice()));
+    let page = Page {
+        language: document.language,
+        large_print: document.large_print,
+        subject: subject.as_deref(),
+        text_len: document.text_len(),
+    };
+    render_blocks(&page, blocks, inline_into)
+}
+
+/// What the HTML around the blocks says: language, print size and title.
+pub struct Page<'a> {
+    pub language: Language,
+    pub large_print: bool,
+    pub subject: Option<&'a str>,
+    /// About how many bytes of text the lines hold, to size the answer once.
+    pub text_len: usize,
+}
+
+/// The HTML document of blocks of lines, however the lines are held: `line_html` writes one
+/// line's HTML. [`render`] passes the document's lines; a message shape passes lines whose
+/// HTML is partly written already.
+pub fn render_blocks<'a, L: 'a>(
+    page: &Page,
+    blocks: impl Iterator<Item = (BlockKind, &'a [L])> + Clone,
+    mut line_html: impl FnMut(&mut String, &'a L),
+) -> String {
+    let lang = page.language.as_str();
+    let size = if page.large_print { 14 } else { 12 };
     // The wrapper carries the whole house style; paragraphs and list items repeat the font
     // and size, which some mail clients do not pass down from a wrapper.
     let font_style = format!("font-family:{FONT_FAMILY};font-size:{size}pt;");
@@ -30,22 +62,16 @@ pub fn render(document: &Document) -> String {
         format!("{font_style}line-height:normal;color:#000000;font-style:normal;text-align:left;");
     // The markup around each line is about 120 bytes; sized once, the answer is not copied
     // as it grows.
-    let lines: usize = document.blocks.iter().map(|block| block.lines.len()).sum();
-    let text: usize = document
-        .blocks
-        .iter()
-        .flat_map(|block| &block.lines)
-        .flat_map(|line| &line.spans)
-        .map(|span| span.text.len())
-        .sum();
+    let lines: usize = blocks.clone().map(|(_, lines)| lines.len()).sum();
+    let text = page.text_len;
     let mut out = String::with_capacity(1024 + text + text / 8 + lines * 128);
     out.push_str("<!DOCTYPE html>\n<html lang=\"");
     out.push_str(lang);
     out.push_str("\">\n<head>\n<meta charset=\"utf-8\">\n");
     out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     out.push_str("<title>");
-    if let Some(subject) = &document.subject {
-        escape_into(&mut out, &subject.text());
+    if let Some(subject) = page.subject {
+        escape_into(&mut out, subject);
     }
     out.push_str(
         "</title>\n</head>\n<body style=\"margin:0;padding:16px;background-color:#ffffff;\">\n",
@@ -56,23 +82,23 @@ pub fn render(document: &Document) -> String {
     out.push_str(&wrapper_style);
     out.push_str("\">\n");
     let block_gap = "margin:0 0 12pt 0;";
-    for block in &document.blocks {
-        match block.kind {
+    for (kind, lines) in blocks {
+        match kind {
             BlockKind::Paragraph => {
                 out.push_str("<p style=\"");
                 out.push_str(block_gap);
                 out.push_str(&font_style);
                 out.push_str("\">");
-                for (index, line) in block.lines.iter().enumerate() {
+                for (index, line) in lines.iter().enumerate() {
                     if index > 0 {
                         out.push_str("<br>\n");
                     }
-                    inline_into(&mut out, line);
+                    line_html(&mut out, line);
                 }
                 out.push_str("</p>\n");
             }
             BlockKind::Bullets | BlockKind::Numbered => {
-                let tag = if block.kind == BlockKind::Bullets {
+                let tag = if kind == BlockKind::Bullets {
                     "ul"
                 } else {
                     "ol"
@@ -83,11 +109,11 @@ pub fn render(document: &Document) -> String {
                 out.push_str(block_gap);
                 out.push_str("padding-left:24pt;");
                 out.push_str("\">\n");
-                for line in &block.lines {
+                for line in lines {
                     out.push_str("<li style=\"margin:0;");
                     out.push_str(&font_style);
                     out.push_str("\">");
-                    inline_into(&mut out, line);
+                    line_html(&mut out, line);
                     out.push_str("</li>\n");
                 }
                 out.push_str("</");
@@ -101,7 +127,7 @@ pub fn render(document: &Document) -> String {
 }
 
 /// One line of text as HTML: phrase text read as inline Markdown, values escaped.
-fn inline_into(out: &mut String, line: &Inline) {
+pub fn inline_into(out: &mut String, line: &Inline) {
     if line.spans.iter().all(|span| is_plain(&span.text)) {
         // Nothing Markdown could read as markup: the text as it stands, escaped.
         let start = out.len();

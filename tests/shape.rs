@@ -1,0 +1,237 @@
+//! Message shapes: a request filled into a remembered shape answers exactly what composing it
+//! from scratch answers, for every case of the shipped library, for pairs of templates, and
+//! for values chosen to trip a shape up (markup, Markdown, addresses, values equal to each
+//! other, several paragraphs of free text, no title).
+
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+
+use comms::cases::case_runs;
+use comms::library::{Library, QuestionKind};
+use comms::message::shape::Shapes;
+use comms::message::{Rendered, build_message, render_message};
+use comms::request::{Answer, Channel, Request};
+
+fn library() -> Library {
+    Library::load(Path::new(env!("CARGO_MANIFEST_DIR"))).expect("the shipped library loads")
+}
+
+/// What composing from scratch answers, as `render_message` would.
+fn from_scratch(library: &Library, request: &Request) -> Result<Rendered, String> {
+    build_message(library, request)
+        .map(Rendered::from)
+        .map_err(|err| err.to_string())
+}
+
+fn through_shapes(
+    library: &Library,
+    shapes: &Shapes,
+    request: &Request,
+) -> Result<Rendered, String> {
+    render_message(library, shapes, request).map_err(|err| err.to_string())
+}
+
+/// Names, references and answers meant to catch a shape out.
+const NAMES: [&str; 5] = [
+    "Ann & <b>Bo</b>",
+    "O'Brien_*x*",
+    "[Jo](https://evil.example)",
+    "Sam",
+    "Dr",
+];
+const SHORT_TEXTS: [&str; 4] = [
+    "the town where you were born",
+    "https://www.gov.uk/x and **bold**",
+    "Sam",
+    "1. <i>numbered</i> & more",
+];
+const FREE_TEXTS: [&str; 4] = [
+    "We checked.\n\nPlease see https://www.gov.uk/renew-adult-passport for more.",
+    "One paragraph with <script>x</script> & `code`",
+    "- not a list\n\n# not a heading\n\n> not a quote",
+    "Sam",
+];
+const DATES: [&str; 3] = ["2026-12-14", "2027-01-05", "2026-11-23"];
+
+/// Request `request` with its values changed by `seed`, its choices kept.
+fn vary(library: &Library, request: &Request, seed: usize) -> Request {
+    let mut varied = request.clone();
+    let pick = |list: &[&str], offset: usize| list[(seed + offset) % list.len()].to_string();
+    let customer = &mut varied.customer;
+    customer.first_name = pick(&NAMES, 0);
+    customer.last_name = pick(&NAMES, 1);
+    if seed % 3 == 2 {
+        // Values equal to each other: units that differed may now read the same.
+        customer.first_name = "Sam".into();
+        customer.last_name = "Sam".into();
+        varied.staff.first_name = "Sam".into();
+    } else {
+        varied.staff.first_name = pick(&NAMES, 2);
+    }
+    if customer.title.is_some() {
+        customer.title = Some(pick(&["Mrs", "Dr", "Mr & Mrs"], 0));
+    }
+    if seed % 4 == 3 {
+        customer.title = None;
+    }
+    if customer.email.is_some() {
+        customer.email = Some(pick(&["sian.jones@gmial.com", "a&b@example.com"], 0));
+    }
+    if varied.application.reference.is_some() {
+        varied.application.reference = Some(pick(&["1234567890", "<ref>", "Sam"], 0));
+    }
+    varied.staff.office = pick(&["Durham", "Newport & Belfast"], 0);
+    let at = [
+        "2026-11-23T08:15:00Z",
+        "2026-11-24T15:40:00Z",
+        "2026-12-31T21:00:00Z",
+    ];
+    varied.at = Some(pick(&at, 0).parse::<DateTime<Utc>>().expect("a time"));
+    for (index, part) in varied.parts.iter_mut().enumerate() {
+        let Some(template) = library.template(&part.template) else {
+            continue;
+        };
+        for question in &template.spec.questions {
+            let Some(answer) = part.answers.get_mut(&question.id) else {
+                continue;
+            };
+            let value = match question.kind {
+                QuestionKind::Text => pick(&SHORT_TEXTS, index),
+                QuestionKind::FreeText => pick(&FREE_TEXTS, index),
+                QuestionKind::Date => pick(&DATES, index),
+                _ => continue,
+            };
+            *answer = Answer::One(value);
+        }
+    }
+    varied
+}
+
+/// Checks every variant of every request against composing from scratch; answers how many
+/// shapes were made.
+fn check_all(library: &Library, requests: &[(String, Request)]) -> usize {
+    let shapes = Shapes::default();
+    for seed in 0..8 {
+        for (name, request) in requests {
+            let request = if seed == 0 {
+                request.clone()
+            } else {
+                vary(library, request, seed)
+            };
+            assert_eq!(
+                through_shapes(library, &shapes, &request),
+                from_scratch(library, &request),
+                "{name}, variant {seed}"
+            );
+        }
+    }
+    shapes.len()
+}
+
+#[test]
+fn every_case_filled_into_its_shape_reads_as_composed_from_scratch() {
+    let library = library();
+    let requests: Vec<(String, Request)> = case_runs(&library)
+        .into_iter()
+        .map(|run| (run.name(), run.request))
+        .collect();
+    assert!(requests.len() > 50, "the library has its cases");
+    let made = check_all(&library, &requests);
+    // Shapes were made, and reused: far fewer than the requests checked.
+    assert!(made > 0, "no request was shaped");
+    assert!(
+        made < requests.len() * 4,
+        "{made} shapes for {} requests",
+        requests.len()
+    );
+}
+
+#[test]
+fn pairs_of_templates_filled_into_shapes_read_as_composed_from_scratch() {
+    let library = library();
+    let runs: Vec<_> = case_runs(&library)
+        .into_iter()
+        .filter(|run| run.channel == Channel::Email)
+        .collect();
+    let mut requests = Vec::new();
+    for first in &runs {
+        for second in runs.iter().step_by(5) {
+            if first.language != second.language {
+                continue;
+            }
+            let mut request = first.request.clone();
+            request.parts.extend(second.request.parts.iter().cloned());
+            // The same part twice: every unit with values repeats.
+            request.parts.push(first.request.parts[0].clone());
+            requests.push((
+                format!("{} + {} + again", first.name(), second.name()),
+                request,
+            ));
+        }
+    }
+    assert!(requests.len() > 20);
+    check_all(&library, &requests);
+}
+
+#[test]
+fn a_second_request_of_a_shape_is_filled_without_making_another() {
+    let library = library();
+    let shapes = Shapes::default();
+    let run = case_runs(&library)
+        .into_iter()
+        .find(|run| run.channel == Channel::Email && run.request.customer.title.is_some())
+        .expect("an email case");
+    let first = run.request.clone();
+    through_shapes(&library, &shapes, &first).expect("renders");
+    assert_eq!(shapes.len(), 1);
+    let mut second = first.clone();
+    second.customer.last_name = "Evans & <Sons>".into();
+    let rendered = through_shapes(&library, &shapes, &second).expect("renders");
+    assert_eq!(
+        shapes.len(),
+        1,
+        "the second request used the first one's shape"
+    );
+    assert_eq!(Ok(rendered.clone()), from_scratch(&library, &second));
+    let html = rendered.html.expect("an email has HTML");
+    assert!(html.contains("Evans &amp; &lt;Sons&gt;"), "{html}");
+    assert!(!html.contains("<Sons>"));
+}
+
+#[test]
+fn a_repeated_unit_whose_values_now_match_is_dropped_as_compose_drops_it() {
+    let library = library();
+    let shapes = Shapes::default();
+    let run = case_runs(&library)
+        .into_iter()
+        .find(|run| {
+            run.channel == Channel::Email
+                && run.request.parts[0].template == "request-documents"
+                && run.request.parts[0].answers.contains_key("reply_by")
+        })
+        .expect("a request-documents case with a reply-by date");
+    let with_date = |date: &str| {
+        let mut part = run.request.parts[0].clone();
+        part.answers
+            .insert("reply_by".into(), Answer::One(date.to_string()));
+        part
+    };
+    let mut different = run.request.clone();
+    different.parts = vec![with_date("2026-12-14"), with_date("2027-01-05")];
+    let mut same = different.clone();
+    same.parts[1] = with_date("2026-12-14");
+
+    let apart = through_shapes(&library, &shapes, &different).expect("renders");
+    assert_eq!(Ok(apart.clone()), from_scratch(&library, &different));
+    let together = through_shapes(&library, &shapes, &same).expect("renders");
+    assert_eq!(Ok(together.clone()), from_scratch(&library, &same));
+    let count = |text: &str| text.matches("14 December 2026").count();
+    assert_eq!(count(&together.text), 1, "{}", together.text);
+    assert_eq!(count(&apart.text), 1);
+    assert_eq!(
+        shapes.len(),
+        2,
+        "the first shape did not fit the second request"
+    );
+}
