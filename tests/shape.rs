@@ -1,7 +1,8 @@
 //! Message shapes: a request filled into a remembered shape answers exactly what composing it
 //! from scratch answers, for every case of the shipped library, for pairs of templates, and
 //! for values chosen to trip a shape up (markup, Markdown, addresses, values equal to each
-//! other, several paragraphs of free text, no title).
+//! other, several paragraphs of free text, no title); and its JSON answer, written by hand,
+//! is what serde_json writes.
 
 use std::path::Path;
 
@@ -10,7 +11,7 @@ use chrono::{DateTime, Utc};
 use comms::cases::case_runs;
 use comms::library::{Library, QuestionKind};
 use comms::message::shape::Shapes;
-use comms::message::{Rendered, build_message, render_message};
+use comms::message::{Rendered, build_message, render_message, render_message_json};
 use comms::request::{Answer, Channel, Request};
 
 fn library() -> Library {
@@ -119,11 +120,23 @@ fn check_all(library: &Library, requests: &[(String, Request)]) -> usize {
             } else {
                 vary(library, request, seed)
             };
+            let expected = from_scratch(library, &request);
             assert_eq!(
                 through_shapes(library, &shapes, &request),
-                from_scratch(library, &request),
+                expected,
                 "{name}, variant {seed}"
             );
+            // The answer JSON written by hand is what serde_json writes.
+            if let Ok(expected) = expected {
+                let json = render_message_json(library, &shapes, &request)
+                    .expect("renders")
+                    .expect("writes JSON");
+                assert_eq!(
+                    String::from_utf8(json).expect("UTF-8"),
+                    serde_json::to_string(&expected).expect("JSON"),
+                    "{name}, variant {seed}"
+                );
+            }
         }
     }
     shapes.len()

@@ -24,8 +24,9 @@ pub struct CheckedAnswers {
     pub for_body: BTreeMap<String, BodyValue>,
     /// Values filled into `{answers.ID}` placeholders, already formatted for the language.
     pub placeholder_values: BTreeMap<String, String>,
-    /// Free-text answers, by question.
-    pub free_text: BTreeMap<String, String>,
+    /// Free-text answers, by question, as paragraphs (split at blank lines), each on one
+    /// line with single spaces.
+    pub free_text: BTreeMap<String, Vec<String>>,
 }
 
 /// Checks `answers` against `template`; every problem goes into `problems`.
@@ -215,7 +216,9 @@ pub fn check_answers(
                         ));
                         continue;
                     }
-                    checked.free_text.insert(id.to_string(), text);
+                    checked
+                        .free_text
+                        .insert(id.to_string(), free_text_paragraphs(&text));
                 }
                 checked
                     .for_body
@@ -307,6 +310,15 @@ pub fn check_answers(
         }
     }
     checked
+}
+
+/// A free-text answer's paragraphs (split at blank lines), each on one line with single
+/// spaces, empty ones left out.
+fn free_text_paragraphs(text: &str) -> Vec<String> {
+    text.split("\n\n")
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|p| !p.is_empty())
+        .collect()
 }
 
 fn is_blank(answer: &Answer) -> bool {

@@ -72,23 +72,41 @@ pub enum Piece {
     Hole(usize),
 }
 
-/// Splits text holding hole markers into pieces; none if a marker is broken.
-pub fn pieces(text: &str) -> Option<Vec<Piece>> {
+/// A piece of text holding markers: text, or what a marker holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Marked<'a> {
+    Text(&'a str),
+    Mark(&'a str),
+}
+
+/// Splits text at its markers (what lies between U+E000 and U+E001); none if one is broken.
+pub fn split_marked(text: &str) -> Option<Vec<Marked<'_>>> {
     let mut pieces = Vec::new();
     let mut rest = text;
     while let Some(start) = rest.find(MARK_START) {
         if start > 0 {
-            pieces.push(Piece::Text(rest[..start].to_string()));
+            pieces.push(Marked::Text(&rest[..start]));
         }
         let after = &rest[start + MARK_START.len_utf8()..];
         let end = after.find(MARK_END)?;
-        pieces.push(Piece::Hole(after[..end].parse().ok()?));
+        pieces.push(Marked::Mark(&after[..end]));
         rest = &after[end + MARK_END.len_utf8()..];
     }
     if !rest.is_empty() {
-        pieces.push(Piece::Text(rest.to_string()));
+        pieces.push(Marked::Text(rest));
     }
     Some(pieces)
+}
+
+/// Splits text holding hole markers into pieces; none if a marker is broken.
+pub fn pieces(text: &str) -> Option<Vec<Piece>> {
+    split_marked(text)?
+        .into_iter()
+        .map(|piece| match piece {
+            Marked::Text(text) => Some(Piece::Text(text.to_string())),
+            Marked::Mark(number) => number.parse().ok().map(Piece::Hole),
+        })
+        .collect()
 }
 
 /// Whether `text` holds a character of a hole marker.

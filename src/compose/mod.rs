@@ -432,10 +432,10 @@ impl Prepared<'_> {
         key.push(u8::from(self.has_title()));
         for (template, checked) in &self.parts {
             key.extend(self.body_facts(checked).memo_key(&template.id));
-            for (question, text) in &checked.free_text {
+            for (question, paragraphs) in &checked.free_text {
                 key.extend_from_slice(question.as_bytes());
                 key.push(0);
-                key.extend_from_slice(&free_text_paragraphs(text).len().to_le_bytes());
+                key.extend_from_slice(&paragraphs.len().to_le_bytes());
             }
             key.push(0xff);
         }
@@ -457,8 +457,8 @@ impl Prepared<'_> {
                 paragraph,
             } => {
                 let (_, checked) = self.parts.get(part - 1)?;
-                let text = checked.free_text.get(question.as_str())?;
-                free_text_paragraphs(text).into_iter().nth(*paragraph)
+                let paragraphs = checked.free_text.get(question.as_str())?;
+                paragraphs.get(*paragraph).cloned()
             }
         }
     }
@@ -487,15 +487,6 @@ impl Prepared<'_> {
         };
         Some(value.trim().to_string())
     }
-}
-
-/// A free-text answer's paragraphs (split at blank lines), each on one line with single
-/// spaces, empty ones left out.
-fn free_text_paragraphs(text: &str) -> Vec<String> {
-    text.split("\n\n")
-        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|p| !p.is_empty())
-        .collect()
 }
 
 fn template_list(library: &Library) -> String {
@@ -697,10 +688,10 @@ impl Builder<'_> {
                             ));
                             continue;
                         }
-                        let Some(text) = checked.free_text.get(question.as_str()) else {
+                        let Some(paragraphs) = checked.free_text.get(question.as_str()) else {
                             continue;
                         };
-                        let mut paragraphs = free_text_paragraphs(text);
+                        let mut paragraphs = paragraphs.clone();
                         if let Some(holes) = self.holes.as_deref_mut() {
                             for (index, paragraph) in paragraphs.iter_mut().enumerate() {
                                 let recipe = Recipe::FreeText {

@@ -5,6 +5,7 @@
 //! and the staff page); [`render_message`] answers the same subject, text, HTML and findings
 //! from a remembered [`shape`] of the request when it can, and is what the JSON API serves.
 
+pub mod json;
 pub mod shape;
 
 use serde::Serialize;
@@ -80,11 +81,74 @@ pub fn render_message(
     shapes: &Shapes,
     request: &Request,
 ) -> Result<Rendered, MessageError> {
+    Ok(match build(library, shapes, request)? {
+        Built::Composed(message) => Rendered::from(*message),
+        Built::Shaped(shaped) => Rendered {
+            html: shaped.email.then(|| shaped.shape.html(&shaped.filled)),
+            subject: shaped.filled.subject.map(|subject| subject.text),
+            text: crate::render::text::from_body(shaped.filled.body.text),
+            findings: shaped.findings,
+        },
+    })
+}
+
+/// [`render_message`] as JSON: what `POST /api/render` answers. A filled shape is written
+/// by hand, its HTML mostly escaped already; what serde_json would write, byte for byte.
+/// The inner error is serde_json's, should a finding fail to serialise.
+pub fn render_message_json(
+    library: &Library,
+    shapes: &Shapes,
+    request: &Request,
+) -> Result<serde_json::Result<Vec<u8>>, MessageError> {
+    let shaped = match build(library, shapes, request)? {
+        Built::Composed(message) => return Ok(serde_json::to_vec(&Rendered::from(*message))),
+        Built::Shaped(shaped) => shaped,
+    };
+    let filled = &shaped.filled;
+    let mut out = Vec::with_capacity(shaped.shape.json_len_hint());
+    out.extend_from_slice(b"{\"subject\":");
+    match &filled.subject {
+        Some(subject) => json::string_into(&mut out, &subject.text),
+        None => out.extend_from_slice(b"null"),
+    }
+    out.extend_from_slice(b",\"text\":\"");
+    json::escape_into(&mut out, &filled.body.text);
+    out.extend_from_slice(b"\\n\",\"html\":");
+    if shaped.email {
+        out.push(b'"');
+        shaped.shape.write_html_json(filled, &mut out);
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(b"null");
+    }
+    out.extend_from_slice(b",\"findings\":");
+    Ok(serde_json::to_writer(&mut out, &shaped.findings).map(|()| {
+        out.push(b'}');
+        out
+    }))
+}
+
+/// A message built by [`build`].
+enum Built {
+    /// Composed from scratch.
+    Composed(Box<Message>),
+    Shaped(Shaped),
+}
+
+/// A request filled into a shape, and linted.
+struct Shaped {
+    shape: std::sync::Arc<shape::Shape>,
+    filled: shape::Filled,
+    findings: Vec<Finding>,
+    email: bool,
+}
+
+fn build(library: &Library, shapes: &Shapes, request: &Request) -> Result<Built, MessageError> {
     let prepared = prepare(library, request).map_err(MessageError::Compose)?;
     let email = prepared.channel == Channel::Email;
-    let Some((shape, filled)) = shapes.fill(library, &prepared, email) else {
+    let Some((shape, filled)) = shapes.fill(library, &prepared) else {
         let document = assemble(library, &prepared, None).map_err(MessageError::Compose)?;
-        return finish(library, document).map(Rendered::from);
+        return finish(library, document).map(|message| Built::Composed(Box::new(message)));
     };
     let recipient = prepared.recipient();
     let reference = prepared.reference();
@@ -101,12 +165,12 @@ pub fn render_message(
     if email {
         findings.extend(email::recipient::findings(recipient.email.as_deref()));
     }
-    Ok(Rendered {
-        subject: filled.subject.map(|subject| subject.text),
-        text: crate::render::text::from_body(filled.body.text),
-        html: email.then_some(filled.html),
+    Ok(Built::Shaped(Shaped {
+        shape,
+        filled,
         findings,
-    })
+        email,
+    }))
 }
 
 /// Lints and renders a composed document.

@@ -9,17 +9,20 @@
 //! A shape holds library wording and where each value comes from, never a value, so the
 //! memo of shapes holds nobody's details.
 
+use std::borrow::Cow;
 use std::sync::{Arc, RwLock};
 
 use rustc_hash::FxHashMap;
 
-use crate::compose::holes::{Piece, has_marker, pieces};
+use crate::compose::holes::{Marked, Piece, has_marker, marker, pieces, split_marked};
 use crate::compose::{Holes, Prepared, Recipe, assemble, is_remembered_unit};
 use crate::document::{
     BlockKind, BlockRole, Document, Inline, SharedStr, Source, SourcedText, Span, lay_out_body,
 };
 use crate::library::Library;
 use crate::render::email::html;
+
+use super::json;
 use crate::request::Language;
 
 /// At most this many shapes are remembered in all; past it, requests of a new shape are
@@ -48,6 +51,8 @@ pub struct Shape {
     pub required_paragraphs: Vec<String>,
     /// Bytes of text in the lines, to size the HTML.
     text_len: usize,
+    /// The HTML, as the inside of a JSON string, in pieces.
+    html_json: Vec<HtmlPiece>,
 }
 
 #[derive(Debug)]
@@ -72,7 +77,19 @@ enum ShapedSpan {
 pub struct Filled {
     pub subject: Option<SourcedText>,
     pub body: SourcedText,
-    pub html: String,
+    /// The lines holding values, filled.
+    lines: Vec<Inline>,
+}
+
+/// A piece of a shape's HTML, as the inside of a JSON string.
+#[derive(Debug)]
+enum HtmlPiece {
+    /// HTML without values, escaped for JSON.
+    Json(String),
+    /// The subject, in the page title.
+    Title,
+    /// A line holding values, by its index among them.
+    Line(usize),
 }
 
 impl Shape {
@@ -135,7 +152,7 @@ impl Shape {
             }
             blocks.push((block.kind, lines));
         }
-        Some(Shape {
+        let mut shape = Shape {
             language: document.language,
             large_print: document.large_print,
             subject,
@@ -151,13 +168,52 @@ impl Shape {
             templates: document.templates.clone(),
             required_paragraphs: document.required_paragraphs.clone(),
             text_len: document.text_len(),
-        })
+            html_json: Vec::new(),
+        };
+        shape.html_json = shape.html_pieces()?;
+        Some(shape)
     }
 
-    /// Fills the shape with the values of `prepared`, writing HTML when `with_html`; none
+    /// The HTML with a marker for the title and each line holding values, escaped for JSON
+    /// and cut at the markers (library wording holds no marker: see [`Shape::new`]).
+    fn html_pieces(&self) -> Option<Vec<HtmlPiece>> {
+        const TITLE: &str = "\u{E000}t\u{E001}";
+        let subject = match &self.subject {
+            Some(ShapedLine::Fixed { sourced, .. }) => Some(sourced.text.as_str()),
+            Some(ShapedLine::WithHoles { .. }) => Some(TITLE),
+            None => None,
+        };
+        let page = html::Page {
+            language: self.language,
+            large_print: self.large_print,
+            subject,
+            text_len: self.text_len,
+        };
+        let marked = html::render_blocks(&page, self.block_lines(), |out, line| match line {
+            ShapedLine::Fixed { html, .. } => out.push_str(html),
+            ShapedLine::WithHoles { index, .. } => out.push_str(&marker(*index)),
+        });
+        let mut escaped = Vec::new();
+        json::escape_into(&mut escaped, &marked);
+        let escaped = String::from_utf8(escaped).ok()?;
+        split_marked(&escaped)?
+            .into_iter()
+            .map(|piece| match piece {
+                Marked::Text(text) => Some(HtmlPiece::Json(text.to_string())),
+                Marked::Mark("t") => Some(HtmlPiece::Title),
+                Marked::Mark(number) => number
+                    .parse()
+                    .ok()
+                    .filter(|index| *index < self.hole_lines)
+                    .map(HtmlPiece::Line),
+            })
+            .collect()
+    }
+
+    /// Fills the shape with the values of `prepared`; none
     /// when the request does not fit it: a value it needs is missing, values that shared a
     /// hole now differ, or two units that compose would see as one now read the same.
-    pub fn fill(&self, prepared: &Prepared, with_html: bool) -> Option<Filled> {
+    pub fn fill(&self, prepared: &Prepared) -> Option<Filled> {
         let values = self.values(prepared)?;
         let mut filled_lines: Vec<Inline> = Vec::with_capacity(self.hole_lines);
         for line in self
@@ -182,34 +238,70 @@ impl Shape {
             text: String::with_capacity(self.text_len + 256),
             ranges: Vec::new(),
         };
-        let blocks = self
-            .blocks
-            .iter()
-            .map(|(kind, lines)| (*kind, lines.as_slice()));
-        lay_out_body(&mut body, blocks.clone(), |out, line| {
+        lay_out_body(&mut body, self.block_lines(), |out, line| {
             push_line(out, line, &filled_lines)
         });
-        let html = if with_html {
-            let page = html::Page {
-                language: self.language,
-                large_print: self.large_print,
-                subject: subject.as_ref().map(|subject| subject.text.as_str()),
-                text_len: self.text_len,
-            };
-            html::render_blocks(&page, blocks, |out, line| match line {
-                ShapedLine::Fixed { html, .. } => out.push_str(html),
-                ShapedLine::WithHoles { index, .. } => {
-                    html::inline_into(out, &filled_lines[*index])
-                }
-            })
-        } else {
-            String::new()
-        };
         Some(Filled {
             subject,
             body,
-            html,
+            lines: filled_lines,
         })
+    }
+
+    /// About how many bytes the JSON answer of this shape takes.
+    pub fn json_len_hint(&self) -> usize {
+        let html: usize = self
+            .html_json
+            .iter()
+            .map(|piece| match piece {
+                HtmlPiece::Json(json) => json.len(),
+                _ => 64,
+            })
+            .sum();
+        html + self.text_len * 9 / 8 + 512
+    }
+
+    fn block_lines(&self) -> impl Iterator<Item = (BlockKind, &[ShapedLine])> + Clone {
+        self.blocks
+            .iter()
+            .map(|(kind, lines)| (*kind, lines.as_slice()))
+    }
+
+    /// The HTML of the filled message.
+    pub fn html(&self, filled: &Filled) -> String {
+        let page = html::Page {
+            language: self.language,
+            large_print: self.large_print,
+            subject: filled.subject.as_ref().map(|subject| subject.text.as_str()),
+            text_len: self.text_len,
+        };
+        html::render_blocks(&page, self.block_lines(), |out, line| match line {
+            ShapedLine::Fixed { html, .. } => out.push_str(html),
+            ShapedLine::WithHoles { index, .. } => html::inline_into(out, &filled.lines[*index]),
+        })
+    }
+
+    /// Appends [`Shape::html`] escaped as the inside of a JSON string: what was written when
+    /// the shape was made, with the lines holding values rendered and escaped now.
+    pub fn write_html_json(&self, filled: &Filled, out: &mut Vec<u8>) {
+        let mut scratch = String::new();
+        for piece in &self.html_json {
+            match piece {
+                HtmlPiece::Json(json) => out.extend_from_slice(json.as_bytes()),
+                HtmlPiece::Title => {
+                    if let Some(subject) = &filled.subject {
+                        scratch.clear();
+                        html::escape_into(&mut scratch, &subject.text);
+                        json::escape_into(out, &scratch);
+                    }
+                }
+                HtmlPiece::Line(index) => {
+                    scratch.clear();
+                    html::inline_into(&mut scratch, &filled.lines[*index]);
+                    json::escape_into(out, &scratch);
+                }
+            }
+        }
     }
 
     /// The value of every hole in `prepared`; none when one is missing or empty, or when
@@ -232,14 +324,17 @@ impl Shape {
     /// Whether the units compose remembers still all read differently, now that values are
     /// in: compose would have dropped a unit that repeats another.
     fn units_stay_distinct(&self, filled_lines: &[Inline]) -> bool {
-        let texts: Vec<(bool, String)> = self
+        let texts: Vec<(bool, Cow<str>)> = self
             .remembered
             .iter()
             .map(|&(block, line)| match &self.blocks[block].1[line] {
-                ShapedLine::Fixed { sourced, .. } => (false, sourced.text.clone()),
-                ShapedLine::WithHoles { index, .. } => (true, filled_lines[*index].text()),
+                ShapedLine::Fixed { sourced, .. } => (false, Cow::Borrowed(sourced.text.as_str())),
+                ShapedLine::WithHoles { index, .. } => {
+                    (true, Cow::Owned(filled_lines[*index].text()))
+                }
             })
             .collect();
+        // Lines of library wording alone were told apart when the shape was made.
         texts.iter().enumerate().all(|(at, (has_value, text))| {
             texts[at + 1..]
                 .iter()
@@ -312,12 +407,7 @@ impl Shapes {
 
     /// `prepared` filled into a remembered shape, or into a new shape made from it; none
     /// when it has to be composed from scratch.
-    pub fn fill(
-        &self,
-        library: &Library,
-        prepared: &Prepared,
-        with_html: bool,
-    ) -> Option<(Arc<Shape>, Filled)> {
+    pub fn fill(&self, library: &Library, prepared: &Prepared) -> Option<(Arc<Shape>, Filled)> {
         let key = prepared.shape_key();
         let known: Vec<Arc<Shape>> = {
             let slots = self.by_key.read().ok()?;
@@ -328,16 +418,14 @@ impl Shapes {
             }
         };
         for shape in known.iter() {
-            if let Some(filled) = shape.fill(prepared, with_html) {
+            if let Some(filled) = shape.fill(prepared) {
                 return Some((Arc::clone(shape), filled));
             }
         }
         let mut holes = Holes::default();
         let document = assemble(library, prepared, Some(&mut holes)).ok()?;
         let made = Shape::new(&document, holes).map(Arc::new);
-        let filled = made
-            .as_ref()
-            .and_then(|shape| shape.fill(prepared, with_html));
+        let filled = made.as_ref().and_then(|shape| shape.fill(prepared));
         if let Ok(mut slots) = self.by_key.write() {
             let total: usize = slots.values().map(|slot| slot.shapes.len().max(1)).sum();
             if total < SHAPE_LIMIT {

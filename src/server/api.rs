@@ -14,7 +14,7 @@ use super::download::{self, Format, wanted_format};
 use super::error::{ApiError, too_large};
 use crate::cli::templates::summaries;
 use crate::lint::lint_text;
-use crate::message::{MessageError, build_message, render_message};
+use crate::message::{MessageError, build_message, render_message_json};
 use crate::plan::{self, PlanError, PlanRequest};
 use crate::request::Request;
 
@@ -293,8 +293,8 @@ async fn render(
             Err(MessageError::Compose(err)) => ApiError::from(&err).into_response(),
         };
     }
-    match render_message(&state.library, &state.shapes, &request) {
-        Ok(message) => match serde_json::to_vec(&message) {
+    match render_message_json(&state.library, &state.shapes, &request) {
+        Ok(json) => match json {
             Ok(json) => ([(header::CONTENT_TYPE, "application/json")], json).into_response(),
             Err(err) => ApiError::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
