@@ -206,6 +206,12 @@ fn a_second_request_of_a_shape_is_filled_without_making_another() {
         1,
         "the second request used the first one's shape"
     );
+    let prepared = comms::compose::prepare(&library, &second).expect("prepares");
+    let (shape, _) = shapes.fill(&library, &prepared).expect("fits the shape");
+    assert!(
+        shape.known_lines.is_some(),
+        "the lint matches of its lines of library wording are known"
+    );
     assert_eq!(Ok(rendered.clone()), from_scratch(&library, &second));
     let html = rendered.html.expect("an email has HTML");
     assert!(html.contains("Evans &amp; &lt;Sons&gt;"), "{html}");
@@ -247,4 +253,78 @@ fn a_repeated_unit_whose_values_now_match_is_dropped_as_compose_drops_it() {
         2,
         "the first shape did not fit the second request"
     );
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, to.join(path.file_name().unwrap())).unwrap();
+    }
+}
+
+/// A shape keeps what lint finds in its lines of library wording; a library whose own
+/// wording breaks the house style shows that those findings come back, in the right place,
+/// beside the findings in lines with values.
+#[test]
+fn findings_in_library_wording_come_back_from_the_shape() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    for folder in ["phrases", "rules", "templates"] {
+        copy_dir(&repo.join(folder), &dir.path().join(folder));
+    }
+    std::fs::write(
+        dir.path().join("phrases/zz-breaches.yaml"),
+        "zz.opening: { en: \"Please reply ASAP about your ppt, info desk SOON.\" }\n\
+         zz.item: { en: \"your **old** ppt, sent ASAP\" }\n\
+         zz.value: { en: \"We need it by {answers.when}, ASAP, from {customer.first_name} at HMPO.\" }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("templates/zz-breaches.yaml"),
+        "name: Breaches\npurpose: Library wording that breaks the house style.\nchannels: [email, letter]\n\
+         subject: subject.request-information\n\
+         questions:\n  - { id: when, label: When, kind: date }\n  - { id: details, label: Details, kind: free_text }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("templates/zz-breaches.tera"),
+        "{{ phrase(id=\"zz.opening\") }}\n\n- {{ phrase(id=\"zz.item\") }}\n- {{ phrase(id=\"zz.opening\") }}\n\n\
+         {{ phrase(id=\"zz.value\") }}\n\n{{ free_text(question=\"details\") }}\n",
+    )
+    .unwrap();
+    let library = Library::load(dir.path()).unwrap_or_else(|errors| panic!("{errors}"));
+    let base = case_runs(&library)
+        .into_iter()
+        .find(|run| run.channel == Channel::Email)
+        .expect("an email case")
+        .request;
+    let mut requests = Vec::new();
+    for channel in [Channel::Email, Channel::Letter] {
+        let mut request = base.clone();
+        request.channel = Some(channel);
+        request.parts = vec![comms::request::Part {
+            template: "zz-breaches".into(),
+            answers: [
+                ("when".to_string(), Answer::One("2026-12-14".into())),
+                (
+                    "details".to_string(),
+                    Answer::One("Sent by cust ASAP.".into()),
+                ),
+            ]
+            .into(),
+        }];
+        requests.push((format!("zz-breaches by {channel}"), request));
+    }
+    check_all(&library, &requests);
+    let shapes = Shapes::default();
+    let rendered = through_shapes(&library, &shapes, &requests[0].1).expect("renders");
+    let again = through_shapes(&library, &shapes, &requests[0].1).expect("renders");
+    assert_eq!(rendered, again);
+    let from_library = again
+        .findings
+        .iter()
+        .filter(|finding| finding.phrase.as_deref() == Some("zz.item"))
+        .count();
+    assert!(from_library >= 2, "{:#?}", again.findings);
 }

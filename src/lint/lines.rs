@@ -63,7 +63,7 @@ pub struct LineMemo {
 }
 
 /// What the rules found in one line: (rule index, hit), positions relative to the line.
-type LineHits = Arc<[(usize, Hit)]>;
+pub type LineHits = Arc<[(usize, Hit)]>;
 
 impl Clone for LineMemo {
     /// A copy starts with nothing remembered.
@@ -136,8 +136,17 @@ fn lines(body: &SourcedText) -> Vec<Line> {
 /// What every rule finds in a composed body reading it a line at a time ([`line_hits`]), by
 /// rule index, at positions in `body`; to be settled, and the rules' scopes and the facts of
 /// the message applied.
-pub fn within_line_hits(rules: &RuleSet, body: &SourcedText) -> Vec<(usize, Hit)> {
+///
+/// `known` may give what was found before in each non-empty line, in order (none for a line
+/// to read): a message shape knows its lines of library wording. It is ignored unless it
+/// gives one entry per line.
+pub fn within_line_hits(
+    rules: &RuleSet,
+    body: &SourcedText,
+    known: Option<&[Option<LineHits>]>,
+) -> Vec<(usize, Hit)> {
     let lines = lines(body);
+    let known = known.filter(|known| known.len() == lines.len());
     let mut hits = Vec::new();
     // Lines to read: (line index, start in `fresh`).
     let mut unread: Vec<(usize, usize)> = Vec::new();
@@ -145,11 +154,14 @@ pub fn within_line_hits(rules: &RuleSet, body: &SourcedText) -> Vec<(usize, Hit)
     {
         let remembered = rules.lines.lines.read().ok();
         for (index, line) in lines.iter().enumerate() {
-            let known = remembered
-                .as_ref()
-                .filter(|_| line.approved)
-                .and_then(|memo| memo.get(&body.text[line.start..line.end]));
-            match known {
+            let found = match known {
+                Some(known) => known[index].as_ref(),
+                None => remembered
+                    .as_ref()
+                    .filter(|_| line.approved)
+                    .and_then(|memo| memo.get(&body.text[line.start..line.end])),
+            };
+            match found {
                 Some(found) => hits.extend(found.iter().map(|(rule, hit)| {
                     let mut hit = hit.clone();
                     hit.start += line.start;

@@ -19,6 +19,7 @@ pub mod examples;
 pub mod guidance;
 pub mod kinds;
 pub mod lines;
+pub use lines::LineHits;
 pub mod patterns;
 pub mod required;
 pub mod rules;
@@ -153,7 +154,13 @@ pub fn lint_document_whole(library: &Library, document: &Document) -> Vec<Findin
 /// stay within a line (see [`lines`]), and whole for the others.
 pub fn lint_composed(library: &Library, document: &Document, body: &SourcedText) -> Vec<Finding> {
     let subject = document.subject_sourced();
-    lint_message(library, &Composed::of(document), body, subject.as_ref())
+    lint_message(
+        library,
+        &Composed::of(document),
+        body,
+        subject.as_ref(),
+        None,
+    )
 }
 
 /// What lint reads of a composed message besides its text.
@@ -186,21 +193,29 @@ impl<'a> Composed<'a> {
     }
 }
 
-/// Lints a composed message from its parts: what [`lint_composed`] finds.
+/// Lints a composed message from its parts: what [`lint_composed`] finds. `known` may give
+/// the within-line matches of the body's lines found before (see [`lines::within_line_hits`]).
 pub fn lint_message(
     library: &Library,
     composed: &Composed,
     body: &SourcedText,
     subject: Option<&SourcedText>,
+    known: Option<&[Option<LineHits>]>,
 ) -> Vec<Finding> {
     let rules = &library.rules;
     let facts = document_facts(library, composed, &body.text);
     let mut findings = Vec::new();
-    field_findings_by_lines(rules, Field::Body, body, &facts, &mut findings);
+    field_findings_by_lines(rules, Field::Body, body, &facts, known, &mut findings);
     if let Some(subject) = subject {
-        field_findings_by_lines(rules, Field::Subject, subject, &facts, &mut findings);
+        field_findings_by_lines(rules, Field::Subject, subject, &facts, None, &mut findings);
     }
     findings
+}
+
+/// What the within-line rules find in one line of library wording, positions from its
+/// start: to give [`lint_message`] for a message that holds the line again.
+pub fn line_hits_of(library: &Library, line: &SourcedText) -> LineHits {
+    lines::within_line_hits(&library.rules, line, None).into()
 }
 
 /// What [`field_findings`] finds, reading the text a line at a time for word lists, one-line
@@ -210,10 +225,11 @@ fn field_findings_by_lines(
     field: Field,
     text: &SourcedText,
     facts: &Facts,
+    known: Option<&[Option<LineHits>]>,
     findings: &mut Vec<Finding>,
 ) {
     let mut found: Vec<Vec<Hit>> = vec![Vec::new(); rules.rules.len()];
-    for (index, hit) in lines::within_line_hits(rules, text) {
+    for (index, hit) in lines::within_line_hits(rules, text, known) {
         found[index].push(hit);
     }
     let whole = kinds::FieldText::new(field, text, Reach::AcrossLines);

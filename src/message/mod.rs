@@ -161,7 +161,13 @@ fn build(library: &Library, shapes: &Shapes, request: &Request) -> Result<Built,
         reference: reference.as_deref(),
         first_body_block: shape.first_body_block,
     };
-    let mut findings = lint_message(library, &composed, &filled.body, filled.subject.as_ref());
+    let mut findings = lint_message(
+        library,
+        &composed,
+        &filled.body,
+        filled.subject.as_ref(),
+        shape.known_lines.as_deref(),
+    );
     if email {
         findings.extend(email::recipient::findings(recipient.email.as_deref()));
     }

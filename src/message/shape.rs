@@ -20,6 +20,7 @@ use crate::document::{
     BlockKind, BlockRole, Document, Inline, SharedStr, Source, SourcedText, Span, lay_out_body,
 };
 use crate::library::Library;
+use crate::lint::{LineHits, line_hits_of};
 use crate::render::email::html;
 
 use super::json;
@@ -53,6 +54,9 @@ pub struct Shape {
     text_len: usize,
     /// The HTML, as the inside of a JSON string, in pieces.
     html_json: Vec<HtmlPiece>,
+    /// What the within-line lint rules find in each body line of library wording (none for
+    /// a line with values), to hand to lint; none when lines and body lines do not pair up.
+    pub known_lines: Option<Vec<Option<LineHits>>>,
 }
 
 #[derive(Debug)]
@@ -95,7 +99,7 @@ enum HtmlPiece {
 impl Shape {
     /// The shape of a document assembled with holes; none when library wording holds the
     /// characters of a hole marker, as the holes could not then be told apart.
-    pub fn new(document: &Document, holes: Holes) -> Option<Shape> {
+    pub fn new(library: &Library, document: &Document, holes: Holes) -> Option<Shape> {
         let hole_count = holes.count();
         let mut hole_lines = 0;
         let mut shape_line = |line: &Inline| -> Option<ShapedLine> {
@@ -169,9 +173,45 @@ impl Shape {
             required_paragraphs: document.required_paragraphs.clone(),
             text_len: document.text_len(),
             html_json: Vec::new(),
+            known_lines: None,
         };
         shape.html_json = shape.html_pieces()?;
+        shape.known_lines = shape.known_line_hits(library);
         Some(shape)
+    }
+
+    /// What lint finds within each body line of library wording, read once now; none when
+    /// a line holds a line break, so that body lines and shaped lines would not pair up.
+    fn known_line_hits(&self, library: &Library) -> Option<Vec<Option<LineHits>>> {
+        let mut known = Vec::new();
+        let mut pairs_up = true;
+        let mut body = SourcedText::default();
+        lay_out_body(&mut body, self.block_lines(), |out, line| {
+            let start = out.text.rfind('\n').map_or(0, |at| at + 1);
+            match line {
+                ShapedLine::Fixed { sourced, .. } => {
+                    pairs_up &= !sourced.text.contains('\n');
+                    // The list marker before the line belongs to no source, as in the body.
+                    let mut alone = SourcedText {
+                        text: out.text[start..].to_string(),
+                        ranges: Vec::new(),
+                    };
+                    alone.push_sourced(sourced);
+                    known.push(Some(line_hits_of(library, &alone)));
+                    out.push_sourced(sourced);
+                }
+                ShapedLine::WithHoles { spans, .. } => {
+                    pairs_up &= spans.iter().all(|span| match span {
+                        ShapedSpan::Fixed(span) => !span.text.contains('\n'),
+                        ShapedSpan::Value { .. } => true,
+                    });
+                    known.push(None);
+                    // Values are never empty and hold no line break.
+                    out.push_plain("value");
+                }
+            }
+        });
+        pairs_up.then_some(known)
     }
 
     /// The HTML with a marker for the title and each line holding values, escaped for JSON
@@ -380,7 +420,8 @@ fn push_line(out: &mut SourcedText, line: &ShapedLine, filled_lines: &[Inline]) 
     }
 }
 
-/// The shapes met so far, by shape key.
+/// The shapes met so far, by shape key. A memo belongs to one library: the shapes hold its
+/// wording and what its rules find.
 #[derive(Debug, Default)]
 pub struct Shapes {
     by_key: RwLock<FxHashMap<Vec<u8>, Slot>>,
@@ -424,7 +465,7 @@ impl Shapes {
         }
         let mut holes = Holes::default();
         let document = assemble(library, prepared, Some(&mut holes)).ok()?;
-        let made = Shape::new(&document, holes).map(Arc::new);
+        let made = Shape::new(library, &document, holes).map(Arc::new);
         let filled = made.as_ref().and_then(|shape| shape.fill(prepared));
         if let Ok(mut slots) = self.by_key.write() {
             let total: usize = slots.values().map(|slot| slot.shapes.len().max(1)).sum();

@@ -209,10 +209,6 @@ pub fn findings(address: Option<&str>) -> Vec<Finding> {
 /// The longest provider domain, in bytes.
 const LONGEST_PROVIDER: usize = 15;
 
-/// The optimal string alignment distance from `a` to `b` (insertions, deletions, substitutions
-/// and swaps of two neighbouring characters each count one) when it is at most `limit`;
-/// `None` when it is more, found out as soon as a whole row exceeds the limit. Both are at
-/// most `LONGEST_PROVIDER + 2` bytes.
 /// The set of ASCII bytes in `text`, one bit each.
 fn letter_set(text: &[u8]) -> u128 {
     text.iter()
@@ -226,6 +222,10 @@ fn lacking(text: &[u8], set: u128) -> usize {
         .count()
 }
 
+/// The optimal string alignment distance from `a` to `b` (insertions, deletions, substitutions
+/// and swaps of two neighbouring characters each count one) when it is at most `limit`;
+/// `None` when it is more, found out as soon as a whole row exceeds the limit. Both are at
+/// most `LONGEST_PROVIDER + 2` bytes.
 fn distance_within(a: &[u8], b: &[u8], limit: usize) -> Option<usize> {
     const WIDTH: usize = LONGEST_PROVIDER + 3;
     if a.len().abs_diff(b.len()) > limit || a.len() >= WIDTH || b.len() >= WIDTH {
