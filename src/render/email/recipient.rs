@@ -13,7 +13,7 @@ pub const RULE: &str = "email-recipient";
 
 /// Domains of common email providers. An address at one of these is never questioned; an
 /// address at a domain one or two typing slips away from one of them gets a warning.
-const COMMON_PROVIDERS: &[&str] = &[
+const COMMON_PROVIDERS: [&str; 26] = [
     "gmail.com",
     "googlemail.com",
     "hotmail.com",
@@ -148,12 +148,14 @@ pub fn likely_domain(domain: &str) -> Option<&'static str> {
     }
     let mut best: Option<(usize, &'static str)> = None;
     let letters = letter_set(lower);
-    for known in COMMON_PROVIDERS {
+    for (known, &known_letters) in COMMON_PROVIDERS.iter().zip(&PROVIDER_LETTERS) {
         let limit = if known.len() >= 9 { 2 } else { 1 };
-        // Each slip adds at most one letter the other name lacks, so names with more such
-        // letters than `limit` are too far apart to compare in full.
-        let known_letters = letter_set(known.as_bytes());
-        if lacking(lower, known_letters) > limit || lacking(known.as_bytes(), letters) > limit {
+        // Each slip changes the length by at most one and adds at most one letter the other
+        // name lacks, so names further apart than `limit` are not compared in full.
+        if known.len().abs_diff(lower.len()) > limit
+            || lacking(lower, known_letters) > limit
+            || lacking(known.as_bytes(), letters) > limit
+        {
             continue;
         }
         if let Some(distance) = distance_within(lower, known.as_bytes(), limit)
@@ -210,10 +212,26 @@ pub fn findings(address: Option<&str>) -> Vec<Finding> {
 const LONGEST_PROVIDER: usize = 15;
 
 /// The set of ASCII bytes in `text`, one bit each.
-fn letter_set(text: &[u8]) -> u128 {
-    text.iter()
-        .fold(0, |set, byte| set | 1u128 << (byte & 0x7f))
+const fn letter_set(text: &[u8]) -> u128 {
+    let mut set = 0;
+    let mut at = 0;
+    while at < text.len() {
+        set |= 1u128 << (text[at] & 0x7f);
+        at += 1;
+    }
+    set
 }
+
+/// The letter set of each provider, by its place in [`COMMON_PROVIDERS`].
+const PROVIDER_LETTERS: [u128; COMMON_PROVIDERS.len()] = {
+    let mut sets = [0; COMMON_PROVIDERS.len()];
+    let mut index = 0;
+    while index < sets.len() {
+        sets[index] = letter_set(COMMON_PROVIDERS[index].as_bytes());
+        index += 1;
+    }
+    sets
+};
 
 /// How many bytes of `text` are not in `set`.
 fn lacking(text: &[u8], set: u128) -> usize {
