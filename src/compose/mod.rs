@@ -5,7 +5,7 @@
 //! (a phrase two parts both bring appears once), the Fast Track phrase once where a part asks
 //! for a reply, and one sign-off. Every span keeps its provenance.
 //!
-//! Two steps: [`prepare`] checks the request (people, time zone, templates, answers) and
+//! Two steps: [`prepare()`] checks the request (people, time zone, templates, answers) and
 //! finds its values; [`assemble`] builds the document, or with [`Holes`] the document with
 //! its values left as holes, for a message shape.
 

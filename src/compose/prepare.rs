@@ -203,7 +203,7 @@ impl Prepared<'_> {
     }
 
     /// Everything besides its values that decides how this request is assembled: two
-    /// requests with the same key and the same pattern of equal values (see [`holes`])
+    /// requests with the same key and the same pattern of equal values (see [`super::holes`])
     /// assemble into the same document, values aside.
     pub fn shape_key(&self) -> Vec<u8> {
         let request = self.request;
