@@ -396,6 +396,13 @@ impl Document {
         out
     }
 
+    /// The position among the blocks of the first body block (after the greeting).
+    pub fn first_body_block(&self) -> Option<usize> {
+        self.blocks
+            .iter()
+            .position(|block| block.role == BlockRole::Body)
+    }
+
     /// Bytes of text in the body's lines, markup and separators aside.
     pub fn text_len(&self) -> usize {
         self.blocks

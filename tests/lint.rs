@@ -2,7 +2,11 @@
 //! must be refused, findings with provenance in composed messages, `comms check` reporting a
 //! bad phrase, and `comms lint` on awkward input.
 
-use std::path::{Path, PathBuf};
+#[path = "support/files.rs"]
+mod files;
+use files::copy_dir;
+
+use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
 use comms::cli::check::check_library;
@@ -392,14 +396,6 @@ fn a_required_paragraph_that_was_altered_shows_the_difference() {
     let own = lint_phrase(&library, phrase, Language::En, false);
     assert_eq!(own.len(), 1);
     assert_eq!(own[0].rule, "required-paragraph");
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(&path, to.join(path.file_name().unwrap())).unwrap();
-    }
 }
 
 #[test]

@@ -4,6 +4,10 @@
 //! other, several paragraphs of free text, no title); and its JSON answer, written by hand,
 //! is what serde_json writes.
 
+#[path = "support/files.rs"]
+mod files;
+use files::copy_dir;
+
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
@@ -253,14 +257,6 @@ fn a_repeated_unit_whose_values_now_match_is_dropped_as_compose_drops_it() {
         2,
         "the first shape did not fit the second request"
     );
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(&path, to.join(path.file_name().unwrap())).unwrap();
-    }
 }
 
 /// A shape keeps what lint finds in its lines of library wording; a library whose own

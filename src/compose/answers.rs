@@ -174,9 +174,7 @@ pub fn check_answers(
                     ));
                     continue;
                 }
-                if text.contains(crate::library::MARK_START)
-                    || text.contains(crate::library::MARK_END)
-                {
+                if super::holes::has_marker(&text) {
                     problems.push(problem(
                         id,
                         "the answer holds reserved characters (U+E000, U+E001)".into(),

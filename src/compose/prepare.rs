@@ -327,7 +327,7 @@ fn value_fault(value: &str) -> Option<String> {
         };
         return Some(format!("holds {what}; write it on one line, as plain text"));
     }
-    (value.contains(crate::library::MARK_START) || value.contains(crate::library::MARK_END))
+    super::holes::has_marker(value)
         .then(|| "holds reserved characters (U+E000, U+E001)".to_string())
 }
 

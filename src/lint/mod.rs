@@ -31,7 +31,7 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-use crate::document::{BlockRole, Document, Recipient, Source, SourceKind, SourcedText};
+use crate::document::{Document, Recipient, Source, SourceKind, SourcedText};
 use crate::library::templates::HouseFormat;
 use crate::library::{Library, Phrase, Segment};
 use crate::request::Language;
@@ -185,10 +185,7 @@ impl<'a> Composed<'a> {
             recipient: &document.recipient,
             initials: &document.sender.initials,
             reference: document.reference.as_deref(),
-            first_body_block: document
-                .blocks
-                .iter()
-                .position(|block| block.role == BlockRole::Body),
+            first_body_block: document.first_body_block(),
         }
     }
 }

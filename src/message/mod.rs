@@ -71,7 +71,7 @@ impl From<Message> for Rendered {
 /// Composes, lints and renders one request.
 pub fn build_message(library: &Library, request: &Request) -> Result<Message, MessageError> {
     let document = compose(library, request).map_err(MessageError::Compose)?;
-    finish(library, document)
+    Ok(finish(library, document))
 }
 
 /// What [`build_message`] answers, less the document: filled into a shape of `shapes` when
@@ -100,10 +100,11 @@ pub fn render_message_json(
     shapes: &Shapes,
     request: &Request,
 ) -> Result<serde_json::Result<Vec<u8>>, MessageError> {
-    let shaped = match build(library, shapes, request)? {
+    let mut shaped = match build(library, shapes, request)? {
         Built::Composed(message) => return Ok(serde_json::to_vec(&Rendered::from(*message))),
         Built::Shaped(shaped) => shaped,
     };
+    let text = crate::render::text::from_body(std::mem::take(&mut shaped.filled.body.text));
     let filled = &shaped.filled;
     let mut out = Vec::with_capacity(shaped.shape.json_len_hint());
     out.extend_from_slice(b"{\"subject\":");
@@ -111,9 +112,9 @@ pub fn render_message_json(
         Some(subject) => json::string_into(&mut out, &subject.text),
         None => out.extend_from_slice(b"null"),
     }
-    out.extend_from_slice(b",\"text\":\"");
-    json::escape_into(&mut out, &filled.body.text);
-    out.extend_from_slice(b"\\n\",\"html\":");
+    out.extend_from_slice(b",\"text\":");
+    json::string_into(&mut out, &text);
+    out.extend_from_slice(b",\"html\":");
     if shaped.email {
         out.push(b'"');
         shaped.shape.write_html_json(filled, &mut out);
@@ -148,7 +149,7 @@ fn build(library: &Library, shapes: &Shapes, request: &Request) -> Result<Built,
     let email = prepared.channel == Channel::Email;
     let Some((shape, filled)) = shapes.fill(library, &prepared) else {
         let document = assemble(library, &prepared, None).map_err(MessageError::Compose)?;
-        return finish(library, document).map(|message| Built::Composed(Box::new(message)));
+        return Ok(Built::Composed(Box::new(finish(library, document))));
     };
     let recipient = prepared.recipient();
     let reference = prepared.reference();
@@ -180,7 +181,7 @@ fn build(library: &Library, shapes: &Shapes, request: &Request) -> Result<Built,
 }
 
 /// Lints and renders a composed document.
-fn finish(library: &Library, document: Document) -> Result<Message, MessageError> {
+fn finish(library: &Library, document: Document) -> Message {
     let body = document.body_sourced();
     let mut findings = crate::lint::lint_composed(library, &document, &body);
     let html = if document.channel == Channel::Email {
@@ -191,11 +192,11 @@ fn finish(library: &Library, document: Document) -> Result<Message, MessageError
     } else {
         None
     };
-    Ok(Message {
+    Message {
         subject: document.subject_text(),
         text: crate::render::text::from_body(body.text),
         html,
         findings,
         document,
-    })
+    }
 }

@@ -165,10 +165,7 @@ impl Shape {
             holes: hole_count,
             hole_lines,
             remembered,
-            first_body_block: document
-                .blocks
-                .iter()
-                .position(|block| block.role == BlockRole::Body),
+            first_body_block: document.first_body_block(),
             templates: document.templates.clone(),
             required_paragraphs: document.required_paragraphs.clone(),
             text_len: document.text_len(),
