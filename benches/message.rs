@@ -1,7 +1,7 @@
 //! One request through the whole pipeline, stage by stage: what `POST /api/render` spends on
 //! a three-part email before the network. Prints the median of each stage on one core.
 //!
-//! Run with `cargo bench --bench message`.
+//! Run with `cargo bench --bench message`; `-- WORDS` runs only the stages named with them.
 
 #[path = "common/mod.rs"]
 mod common;
@@ -9,7 +9,9 @@ mod common;
 use std::hint::black_box;
 
 use comms::compose::compose;
-use comms::lint::lint_document;
+use comms::compose::prepare;
+use comms::document::SourcedText;
+use comms::lint::{Composed, lint_document, lint_message};
 use comms::message::shape::Shapes;
 use comms::message::{build_message, render_message, render_message_json};
 use comms::render::email::{html, recipient};
@@ -33,7 +35,22 @@ fn main() {
 
     let shapes = Shapes::default();
     render_message(&library, &shapes, &request).expect("the bench request renders");
-    let stages: [(&str, &dyn Fn()); 10] = [
+    let prepared = prepare(&library, &request).expect("the bench request prepares");
+    let (shape, filled) = shapes
+        .fill(&library, &prepared)
+        .expect("the bench request has a shape");
+    let recipient = prepared.recipient();
+    let reference = prepared.reference();
+    let composed = Composed {
+        language: prepared.language,
+        templates: &shape.templates,
+        required_paragraphs: &shape.required_paragraphs,
+        recipient: &recipient,
+        initials: &request.staff.initials,
+        reference: reference.as_deref(),
+        first_body_block: shape.first_body_block,
+    };
+    let stages: [(&str, &dyn Fn()); 14] = [
         ("read the request JSON", &|| {
             black_box(serde_json::from_str::<Request>(black_box(&json)).ok());
         }),
@@ -62,6 +79,30 @@ fn main() {
             let message = build_message(&library, &request).expect("renders");
             black_box(serde_json::to_vec(&message).ok());
         }),
+        ("prepare (check the request, find its values)", &|| {
+            black_box(prepare(&library, black_box(&request)).ok());
+        }),
+        ("fill the remembered shape", &|| {
+            black_box(shapes.fill(&library, black_box(&prepared)));
+        }),
+        ("lint the filled shape's body", &|| {
+            black_box(lint_message(
+                &library,
+                &composed,
+                black_box(&filled.body),
+                None,
+                Some(&shape.known),
+            ));
+        }),
+        ("lint the filled shape's subject", &|| {
+            black_box(lint_message(
+                &library,
+                &composed,
+                &SourcedText::default(),
+                black_box(filled.subject.as_ref()),
+                None,
+            ));
+        }),
         ("render_message, filled into the remembered shape", &|| {
             black_box(render_message(&library, &shapes, black_box(&request)).ok());
         }),
@@ -73,11 +114,26 @@ fn main() {
             },
         ),
     ];
+    // `cargo bench --bench message -- WORDS` runs only the stages whose names hold them.
+    let wanted: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|arg| !arg.starts_with("--"))
+        .collect();
+    // MESSAGE_SAMPLES gives more runs of each stage, to profile one.
+    let samples = std::env::var("MESSAGE_SAMPLES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(5_000);
     for (name, stage) in stages {
-        let (median, p99) = common::time_samples(5_000, stage);
+        if !wanted.iter().all(|word| name.contains(word.as_str())) {
+            continue;
+        }
+        let (median, p99) = common::time_samples(samples, stage);
         println!("{name}: median {median:?}, p99 {p99:?}");
     }
-    two_threads(&library, &request);
+    if wanted.is_empty() {
+        two_threads(&library, &request);
+    }
 }
 
 /// The service runs one thread per core, each with its own copy of the library. This shows

@@ -328,6 +328,29 @@ impl SourcedText {
             }));
     }
 
+    /// Appends `other.text[range]`, with the sources of its bytes (cut at the range's ends).
+    pub fn push_slice(&mut self, other: &SourcedText, range: std::ops::Range<usize>) {
+        let offset = self.text.len();
+        self.text.push_str(&other.text[range.clone()]);
+        let first = other
+            .ranges
+            .partition_point(|source| source.end <= range.start);
+        for source in other.ranges[first..]
+            .iter()
+            .take_while(|source| source.start < range.end)
+        {
+            let start = source.start.max(range.start);
+            let end = source.end.min(range.end);
+            if start < end {
+                self.ranges.push(SourcedRange {
+                    start: offset + start - range.start,
+                    end: offset + end - range.start,
+                    source: source.source.clone(),
+                });
+            }
+        }
+    }
+
     pub fn push_inline(&mut self, inline: &Inline) {
         for span in &inline.spans {
             self.push_span(span);

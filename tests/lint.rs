@@ -702,12 +702,41 @@ fn reading_line_by_line_finds_what_reading_whole_finds() {
             assert!(!lined.is_empty(), "{details:?} has breaches");
         }
     }
-    // Dates may be split by a line break (`\s+`), so their patterns read the whole body; the
-    // patterns for placeholders left unfilled stay within a line.
+    // Dates may be split by a line break (`\s+`), so their patterns read a paragraph at a
+    // time; the patterns for placeholders left unfilled stay within a line.
     let within_line = |id: &str| match &library.rules.get(id).unwrap().kind {
         comms::lint::Kind::Existence(existence) => existence.patterns_within_line,
         _ => unreachable!("{id} is an existence rule"),
     };
     assert!(!within_line("date-format") && !within_line("formatting"));
     assert!(within_line("unfilled-placeholder"));
+}
+
+/// A pattern that may cross a line break still never runs across a blank line: each
+/// paragraph is read on its own, the same way whether the text is a message or posted text.
+#[test]
+fn no_pattern_matches_across_a_blank_line() {
+    let library = shipped();
+    let dates = |text: &str| -> Vec<String> {
+        comms::lint::lint_text(&library.rules, text)
+            .into_iter()
+            .filter(|finding| finding.rule == "date-format")
+            .map(|finding| format!("{}:{} {}", finding.line, finding.column, finding.text))
+            .collect()
+    };
+    assert_eq!(dates("We got it on 1st\nFebruary."), ["1:14 1st\nFebruary"]);
+    assert!(dates("We got it on 1st\n\nFebruary.").is_empty());
+    assert_eq!(
+        dates("Sent on 1st\n\nFebruary.\n\nOn Feb 3\nwe wrote."),
+        ["5:4 Feb 3"]
+    );
+    let library = note_library(GOOD_SUBJECT);
+    for details in ["It came on 1st\n\nFebruary.", "It came on 1st\nFebruary."] {
+        let document =
+            comms::compose::compose(&library, &note_request(details, "AB123456C")).unwrap();
+        let lined = comms::lint::lint_document(&library, &document);
+        assert_eq!(lined, comms::lint::lint_document_whole(&library, &document));
+        let flagged = lined.iter().any(|finding| finding.rule == "date-format");
+        assert_eq!(flagged, !details.contains("\n\n"), "{details:?}");
+    }
 }

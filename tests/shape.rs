@@ -213,8 +213,11 @@ fn a_second_request_of_a_shape_is_filled_without_making_another() {
     let prepared = comms::compose::prepare(&library, &second).expect("prepares");
     let (shape, _) = shapes.fill(&library, &prepared).expect("fits the shape");
     assert!(
-        shape.known_lines.is_some(),
-        "the lint matches of its lines of library wording are known"
+        shape.known.lines.iter().any(Option::is_some)
+            && shape.known.lines.iter().any(Option::is_none)
+            && shape.known.paragraphs.iter().any(Option::is_some)
+            && shape.known.paragraphs.iter().any(Option::is_none),
+        "the lint matches of its pieces of library wording are known, not of those with values"
     );
     assert_eq!(Ok(rendered.clone()), from_scratch(&library, &second));
     let html = rendered.html.expect("an email has HTML");

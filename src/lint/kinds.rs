@@ -4,6 +4,7 @@
 use crate::document::{Source, SourcedText};
 
 use super::RuleSet;
+use super::lines::paragraph_ranges;
 use super::rules::{Capitals, Existence, Fact, Kind, LangText, Pattern, Rule, Scope};
 use super::ruleset::Reach;
 use super::words::{Word, words};
@@ -176,7 +177,24 @@ fn existence_patterns(
     field_text: &FieldText,
 ) -> Vec<Hit> {
     let scan = !existence.patterns.is_empty() && field_text.patterns_may_match(rules, index);
-    patterns_hits(existence, scan, &field_text.text.text)
+    let text = field_text.text.text.as_str();
+    if !scan || existence.patterns_within_line {
+        return patterns_hits(existence, scan, text);
+    }
+    // Patterns that may cross a line break read each paragraph on its own.
+    let mut hits = Vec::new();
+    for paragraph in paragraph_ranges(text) {
+        hits.extend(
+            patterns_hits(existence, scan, &text[paragraph.clone()])
+                .into_iter()
+                .map(|hit| Hit {
+                    start: hit.start + paragraph.start,
+                    end: hit.end + paragraph.start,
+                    ..hit
+                }),
+        );
+    }
+    hits
 }
 
 /// Makes the matches of [`line_hits`] and [`across_line_hits`] findings, on the text they

@@ -1,27 +1,31 @@
-//! A composed body read line by line for the rules whose matches never cross a line break
-//! (word lists, patterns that cannot match a line break, words in capitals).
+//! A composed body read a piece at a time: a line at a time for the rules whose matches
+//! never cross a line break (word lists, patterns that cannot match a line break, words in
+//! capitals), and a paragraph at a time for the patterns that may (no match runs across a
+//! blank line: see [`paragraph_ranges`]).
 //!
-//! Approved wording repeats from message to message, so the matches in a line that holds
-//! only phrase and template text are worked out once and remembered, keyed by the line's
-//! text. A line holding a value or free text is read afresh every time and never
+//! Approved wording repeats from message to message, so the matches in a piece that holds
+//! only phrase and template text are worked out once and remembered, keyed by the piece's
+//! text. A piece holding a value or free text is read afresh every time and never
 //! remembered, so the memo holds library wording only, never a customer's details. The
-//! lines read afresh are joined and scanned together, once.
+//! pieces read afresh are joined and scanned together, once.
 //!
-//! Reading line by line finds exactly what reading the whole text finds, because a match
-//! that cannot hold a line break lies inside one line, and what the rules look at around a
-//! match (word boundaries, approved wording that contains it) is a line break either way.
+//! Reading piece by piece finds exactly what reading the whole text finds, because a match
+//! that cannot hold a line break lies inside one line, a match never holds a blank line,
+//! and what the rules look at around a match (word boundaries, approved wording that
+//! contains it) is a line break either way.
 
 use std::sync::{Arc, RwLock};
 
 use regex_syntax::hir::{Class, Hir, HirKind, Look};
 use rustc_hash::FxHashMap;
 
-use super::kinds::{FieldText, line_hits};
+use super::kinds::{FieldText, across_line_hits, line_hits};
 use super::ruleset::Reach;
 use super::{Field, Hit, RuleSet};
 use crate::document::{Source, SourcedText};
 
-/// At most this many lines are remembered; past it, new lines are read afresh each time.
+/// At most this many pieces of each unit are remembered; past it, new ones are read afresh
+/// each time.
 pub const MEMO_LIMIT: usize = 16_384;
 
 /// True when no match of the regular expression `source` (in the syntax of the `regex`
@@ -55,14 +59,14 @@ fn never_crosses_line(hir: &Hir) -> bool {
     }
 }
 
-/// The remembered matches of lines of approved wording, by the line's text; positions are
-/// relative to the start of the line.
+/// The remembered matches of pieces of approved wording, by the piece's text; positions are
+/// relative to the start of the piece.
 #[derive(Debug, Default)]
 pub struct LineMemo {
     lines: RwLock<FxHashMap<Box<str>, LineHits>>,
 }
 
-/// What the rules found in one line: (rule index, hit), positions relative to the line.
+/// What the rules found in one piece: (rule index, hit), positions relative to the piece.
 pub type LineHits = Arc<[(usize, Hit)]>;
 
 impl Clone for LineMemo {
@@ -73,7 +77,7 @@ impl Clone for LineMemo {
 }
 
 impl LineMemo {
-    /// How many lines are remembered.
+    /// How many pieces are remembered.
     pub fn len(&self) -> usize {
         self.lines.read().map_or(0, |lines| lines.len())
     }
@@ -82,7 +86,7 @@ impl LineMemo {
         self.len() == 0
     }
 
-    /// Forgets every remembered line (to measure or test reading from scratch).
+    /// Forgets every remembered piece (to measure or test reading from scratch).
     pub fn clear(&self) {
         if let Ok(mut lines) = self.lines.write() {
             lines.clear();
@@ -90,90 +94,197 @@ impl LineMemo {
     }
 }
 
-/// One line of the body: its byte range, and whether it holds only phrase and template
+/// How a text is cut into pieces for reading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// Lines, without their line breaks; empty lines left out (no within-line rule matches
+    /// empty text). Read for the rules of [`Reach::WithinLine`].
+    Line,
+    /// Paragraphs, cut by [`paragraph_ranges`]. Read for the patterns of
+    /// [`Reach::AcrossLines`].
+    Paragraph,
+}
+
+/// Paragraphs of `text`, cut between the two line breaks of every blank line so that each
+/// piece keeps the line break beside it: `"a\n\nb"` is `"a\n"` and `"\nb"`. The patterns
+/// that may cross a line break read each piece on its own: no match holds a blank line, and
+/// a word boundary or `(?m)^` at the edge of a piece is what it is beside a line break.
+pub fn paragraph_ranges(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    let bytes = text.as_bytes();
+    let mut cuts = memchr::memchr_iter(b'\n', bytes)
+        .filter(|&at| bytes.get(at + 1) == Some(&b'\n'))
+        .map(|at| at + 1)
+        .chain(std::iter::once(text.len()))
+        .filter(|_| !text.is_empty());
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        let end = cuts.next()?;
+        Some(std::mem::replace(&mut start, end)..end)
+    })
+}
+
+/// One piece of the body: its byte range, and whether it holds only phrase and template
 /// text (and so may be remembered).
-struct Line {
+struct Piece {
     start: usize,
     end: usize,
-    /// The ranges of the body's sources that touch this line.
-    ranges: std::ops::Range<usize>,
     approved: bool,
 }
 
-/// The lines of `body`, empty lines left out (no within-line rule matches empty text).
-fn lines(body: &SourcedText) -> Vec<Line> {
-    let mut lines = Vec::new();
+/// The pieces of `body` at `bounds`; whether each is approved is worked out only when asked.
+fn pieces(body: &SourcedText, bounds: &[std::ops::Range<usize>], approval: bool) -> Vec<Piece> {
+    let mut pieces = Vec::with_capacity(bounds.len());
     let mut range_index = 0;
-    let mut start = 0;
-    for piece in body.text.split('\n') {
-        let end = start + piece.len();
-        while range_index < body.ranges.len() && body.ranges[range_index].end <= start {
-            range_index += 1;
-        }
-        let mut last = range_index;
-        while last < body.ranges.len() && body.ranges[last].start < end {
-            last += 1;
-        }
-        if start < end {
-            let approved = body.ranges[range_index..last].iter().all(|range| {
-                matches!(
-                    range.source,
-                    Source::Phrase { .. } | Source::Template { .. }
-                )
-            });
-            lines.push(Line {
-                start,
-                end,
-                ranges: range_index..last,
-                approved,
-            });
-        }
-        start = end + 1;
+    for &std::ops::Range { start, end } in bounds {
+        let approved = approval && {
+            while range_index < body.ranges.len() && body.ranges[range_index].end <= start {
+                range_index += 1;
+            }
+            body.ranges[range_index..]
+                .iter()
+                .take_while(|range| range.start < end)
+                .all(|range| {
+                    matches!(
+                        range.source,
+                        Source::Phrase { .. } | Source::Template { .. }
+                    )
+                })
+        };
+        pieces.push(Piece {
+            start,
+            end,
+            approved,
+        });
     }
-    lines
+    pieces
 }
 
-/// What every rule finds in a composed body reading it a line at a time ([`line_hits`]), by
-/// rule index, at positions in `body`; to be settled, and the rules' scopes and the facts of
-/// the message applied.
-///
-/// `known` may give what was found before in each non-empty line, in order (none for a line
-/// to read): a message shape knows its lines of library wording. It is ignored unless it
-/// gives one entry per line.
-pub fn within_line_hits(
+/// What was found before in each piece of a body, in order, by unit (none for a piece to
+/// read): a message shape knows its pieces of library wording. Each list is ignored unless
+/// it gives one entry per piece.
+#[derive(Debug, Clone, Default)]
+pub struct KnownPieces {
+    /// Non-empty lines.
+    pub lines: Vec<Option<LineHits>>,
+    pub paragraphs: Vec<Option<LineHits>>,
+}
+
+impl KnownPieces {
+    fn of(&self, unit: Unit) -> &[Option<LineHits>] {
+        match unit {
+            Unit::Line => &self.lines,
+            Unit::Paragraph => &self.paragraphs,
+        }
+    }
+}
+
+/// A text cut into pieces of each unit, as byte ranges.
+#[derive(Debug, Clone, Default)]
+pub struct Cuts {
+    /// Non-empty lines, without their line breaks.
+    pub lines: Vec<std::ops::Range<usize>>,
+    /// Paragraphs, as [`paragraph_ranges`] cuts them.
+    pub paragraphs: Vec<std::ops::Range<usize>>,
+}
+
+impl Cuts {
+    /// `text` cut into lines and paragraphs, in one reading.
+    pub fn of(text: &str) -> Cuts {
+        let mut cuts = Cuts {
+            lines: Vec::with_capacity(text.len() / 32 + 1),
+            paragraphs: Vec::with_capacity(text.len() / 128 + 1),
+        };
+        let (mut line_start, mut paragraph_start) = (0, 0);
+        for at in memchr::memchr_iter(b'\n', text.as_bytes()) {
+            if line_start < at {
+                cuts.lines.push(line_start..at);
+            } else if at > 0 {
+                // This line break follows another: a blank line, cut between the two.
+                cuts.paragraphs.push(paragraph_start..at);
+                paragraph_start = at;
+            }
+            line_start = at + 1;
+        }
+        if line_start < text.len() {
+            cuts.lines.push(line_start..text.len());
+        }
+        if !text.is_empty() {
+            cuts.paragraphs.push(paragraph_start..text.len());
+        }
+        cuts
+    }
+
+    pub fn of_unit(&self, unit: Unit) -> &[std::ops::Range<usize>] {
+        match unit {
+            Unit::Line => &self.lines,
+            Unit::Paragraph => &self.paragraphs,
+        }
+    }
+}
+
+/// What the rules find in a composed body read in pieces of `unit` (cut at `cuts`), by rule
+/// index, at positions in `body`; to be settled, and the rules' scopes and the facts of the
+/// message applied. Lines are read for word lists, one-line patterns and capitals
+/// ([`line_hits`]); paragraphs for the patterns that may cross a line break
+/// ([`across_line_hits`]).
+pub fn piece_hits(
     rules: &RuleSet,
     body: &SourcedText,
+    cuts: &Cuts,
+    unit: Unit,
+    known: Option<&KnownPieces>,
+) -> Vec<(usize, Hit)> {
+    let bounds = cuts.of_unit(unit);
+    let known = known
+        .map(|known| known.of(unit))
+        .filter(|known| known.len() == bounds.len());
+    read_pieces(rules, body, bounds, unit, known)
+}
+
+fn read_pieces(
+    rules: &RuleSet,
+    body: &SourcedText,
+    bounds: &[std::ops::Range<usize>],
+    unit: Unit,
     known: Option<&[Option<LineHits>]>,
 ) -> Vec<(usize, Hit)> {
-    let lines = lines(body);
-    let known = known.filter(|known| known.len() == lines.len());
+    let pieces = pieces(body, bounds, known.is_none());
+    let (memo, reach, separator) = match unit {
+        Unit::Line => (&rules.lines, Reach::WithinLine, "\n"),
+        // Paragraphs keep the line breaks beside them, so joined they read as apart.
+        Unit::Paragraph => (&rules.paragraphs, Reach::AcrossLines, ""),
+    };
     let mut hits = Vec::new();
-    // Lines to read: (line index, start in `fresh`).
+    // Pieces to read: (piece index, start in `fresh`).
     let mut unread: Vec<(usize, usize)> = Vec::new();
     let mut fresh = SourcedText::default();
     {
-        let remembered = rules.lines.lines.read().ok();
-        for (index, line) in lines.iter().enumerate() {
+        let remembered = memo.lines.read().ok();
+        for (index, piece) in pieces.iter().enumerate() {
             let found = match known {
                 Some(known) => known[index].as_ref(),
                 None => remembered
                     .as_ref()
-                    .filter(|_| line.approved)
-                    .and_then(|memo| memo.get(&body.text[line.start..line.end])),
+                    .filter(|_| piece.approved)
+                    .and_then(|memo| memo.get(&body.text[piece.start..piece.end])),
             };
             match found {
                 Some(found) => hits.extend(found.iter().map(|(rule, hit)| {
                     let mut hit = hit.clone();
-                    hit.start += line.start;
-                    hit.end += line.start;
+                    hit.start += piece.start;
+                    hit.end += piece.start;
                     (*rule, hit)
                 })),
                 None => {
                     if !fresh.text.is_empty() {
-                        fresh.push_plain("\n");
+                        fresh.push_plain(separator);
                     }
                     unread.push((index, fresh.text.len()));
-                    append_line(&mut fresh, body, line);
+                    match unit {
+                        Unit::Line => fresh.push_slice(body, piece.start..piece.end),
+                        // The patterns read across lines look at the text alone.
+                        Unit::Paragraph => fresh.push_plain(&body.text[piece.start..piece.end]),
+                    }
                 }
             }
         }
@@ -181,11 +292,15 @@ pub fn within_line_hits(
     if unread.is_empty() {
         return hits;
     }
-    // Read the unread lines together, once, and share out what is found.
-    let field_text = FieldText::new(Field::Body, &fresh, Reach::WithinLine);
+    // Read the unread pieces together, once, and share out what is found.
+    let field_text = FieldText::new(Field::Body, &fresh, reach);
     let mut found_in: Vec<Vec<(usize, Hit)>> = vec![Vec::new(); unread.len()];
     for (rule_index, rule) in rules.rules.iter().enumerate() {
-        for hit in line_hits(rule_index, rule, rules, &field_text) {
+        let rule_hits = match unit {
+            Unit::Line => line_hits(rule_index, rule, rules, &field_text),
+            Unit::Paragraph => across_line_hits(rule_index, rule, rules, &field_text),
+        };
+        for hit in rule_hits {
             let Some(slot) = unread
                 .partition_point(|(_, from)| *from <= hit.start)
                 .checked_sub(1)
@@ -204,20 +319,20 @@ pub fn within_line_hits(
         }
     }
     let mut learned = Vec::new();
-    for ((line_index, _), found) in unread.into_iter().zip(found_in) {
-        let line = &lines[line_index];
+    for ((piece_index, _), found) in unread.into_iter().zip(found_in) {
+        let piece = &pieces[piece_index];
         hits.extend(found.iter().map(|(rule, hit)| {
             let mut hit = hit.clone();
-            hit.start += line.start;
-            hit.end += line.start;
+            hit.start += piece.start;
+            hit.end += piece.start;
             (*rule, hit)
         }));
-        if line.approved {
-            learned.push((&body.text[line.start..line.end], found));
+        if piece.approved {
+            learned.push((&body.text[piece.start..piece.end], found));
         }
     }
     if !learned.is_empty()
-        && let Ok(mut memo) = rules.lines.lines.write()
+        && let Ok(mut memo) = memo.lines.write()
     {
         for (text, found) in learned {
             if memo.len() >= MEMO_LIMIT {
@@ -227,23 +342,6 @@ pub fn within_line_hits(
         }
     }
     hits
-}
-
-/// Appends one line of `body`, with the sources of its bytes, to `out`.
-fn append_line(out: &mut SourcedText, body: &SourcedText, line: &Line) {
-    let offset = out.text.len();
-    out.text.push_str(&body.text[line.start..line.end]);
-    for range in &body.ranges[line.ranges.clone()] {
-        let start = range.start.max(line.start);
-        let end = range.end.min(line.end);
-        if start < end {
-            out.ranges.push(crate::document::SourcedRange {
-                start: offset + start - line.start,
-                end: offset + end - line.start,
-                source: range.source.clone(),
-            });
-        }
-    }
 }
 
 #[cfg(test)]
@@ -283,7 +381,8 @@ mod tests {
         });
         body.push_plain("\n\n- ");
         body.push_span(&phrase("one\ntwo"));
-        let found = lines(&body);
+        let cuts = Cuts::of(&body.text);
+        let found = pieces(&body, &cuts.lines, true);
         let summary: Vec<(&str, bool)> = found
             .iter()
             .map(|line| (&body.text[line.start..line.end], line.approved))
@@ -292,5 +391,32 @@ mod tests {
             summary,
             [("Dear Mrs Jones", false), ("- one", true), ("two", true)]
         );
+        let found = pieces(&body, &cuts.paragraphs, true);
+        let summary: Vec<(&str, bool)> = found
+            .iter()
+            .map(|piece| (&body.text[piece.start..piece.end], piece.approved))
+            .collect();
+        assert_eq!(
+            summary,
+            [("Dear Mrs Jones\n", false), ("\n- one\ntwo", true)]
+        );
+    }
+
+    #[test]
+    fn paragraphs_are_cut_inside_each_blank_line() {
+        let cut = |text: &'static str| -> Vec<&'static str> {
+            let cuts = Cuts::of(text);
+            let by_iterator: Vec<_> = paragraph_ranges(text).collect();
+            assert_eq!(cuts.paragraphs, by_iterator, "{text:?}");
+            cuts.paragraphs
+                .into_iter()
+                .map(|range| &text[range])
+                .collect()
+        };
+        assert_eq!(cut("a\n\nb"), ["a\n", "\nb"]);
+        assert_eq!(cut("a\nb\n\n\nc\n"), ["a\nb\n", "\n", "\nc\n"]);
+        assert_eq!(cut("\n\na"), ["\n", "\na"]);
+        assert_eq!(cut("a"), ["a"]);
+        assert!(cut("").is_empty());
     }
 }

@@ -9,7 +9,8 @@
 //! - [`similar`] and [`guidance`]: indexes of approved phrases and of internal guidance, for
 //!   the rules that compare free text with them.
 //! - [`lines`]: a composed message read a line at a time for the rules whose matches stay
-//!   in a line, with the lines of approved wording remembered.
+//!   in a line, and a paragraph at a time for the patterns that may cross a line break, with
+//!   the pieces of approved wording remembered. No pattern match runs across a blank line.
 //! - [`examples`]: every rule's own examples, run by `comms check` and the tests.
 //!
 //! All matching is linear in the length of the text: regular expressions from the `regex`
@@ -19,7 +20,7 @@ pub mod examples;
 pub mod guidance;
 pub mod kinds;
 pub mod lines;
-pub use lines::LineHits;
+pub use lines::{KnownPieces, LineHits, Unit};
 pub mod patterns;
 pub mod required;
 pub mod rules;
@@ -150,8 +151,8 @@ pub fn lint_document_whole(library: &Library, document: &Document) -> Vec<Findin
 }
 
 /// Lints a composed document whose body text (`document.body_sourced()`) is already built.
-/// Finds what [`lint_fields`] finds; the body is read line by line for the rules whose matches
-/// stay within a line (see [`lines`]), and whole for the others.
+/// Finds what [`lint_fields`] finds; the body is read in lines and paragraphs for word lists
+/// and patterns (see [`lines`]), and whole for the other rules.
 pub fn lint_composed(library: &Library, document: &Document, body: &SourcedText) -> Vec<Finding> {
     let subject = document.subject_sourced();
     lint_message(
@@ -191,13 +192,13 @@ impl<'a> Composed<'a> {
 }
 
 /// Lints a composed message from its parts: what [`lint_composed`] finds. `known` may give
-/// the within-line matches of the body's lines found before (see [`lines::within_line_hits`]).
+/// the matches in the body's lines and paragraphs found before (see [`lines::piece_hits`]).
 pub fn lint_message(
     library: &Library,
     composed: &Composed,
     body: &SourcedText,
     subject: Option<&SourcedText>,
-    known: Option<&[Option<LineHits>]>,
+    known: Option<&KnownPieces>,
 ) -> Vec<Finding> {
     let rules = &library.rules;
     let facts = document_facts(library, composed, &body.text);
@@ -209,35 +210,46 @@ pub fn lint_message(
     findings
 }
 
-/// What the within-line rules find in one line of library wording, positions from its
-/// start: to give [`lint_message`] for a message that holds the line again.
-pub fn line_hits_of(library: &Library, line: &SourcedText) -> LineHits {
-    lines::within_line_hits(&library.rules, line, None).into()
+/// What the rules find in one line or paragraph (`unit`) of library wording, positions from
+/// its start: to give [`lint_message`] for a message that holds the piece again.
+pub fn piece_hits_of(library: &Library, piece: &SourcedText, unit: Unit) -> LineHits {
+    let cuts = lines::Cuts::of(&piece.text);
+    lines::piece_hits(&library.rules, piece, &cuts, unit, None).into()
 }
 
 /// What [`field_findings`] finds, reading the text a line at a time for word lists, one-line
-/// patterns and capitals (see [`lines`]), and whole for the other patterns and rules.
+/// patterns and capitals, a paragraph at a time for the other patterns (see [`lines`]), and
+/// whole for the other rules.
 fn field_findings_by_lines(
     rules: &RuleSet,
     field: Field,
     text: &SourcedText,
     facts: &Facts,
-    known: Option<&[Option<LineHits>]>,
+    known: Option<&KnownPieces>,
     findings: &mut Vec<Finding>,
 ) {
     let mut found: Vec<Vec<Hit>> = vec![Vec::new(); rules.rules.len()];
-    for (index, hit) in lines::within_line_hits(rules, text, known) {
+    let cuts = lines::Cuts::of(&text.text);
+    for (index, hit) in lines::piece_hits(rules, text, &cuts, Unit::Line, known)
+        .into_iter()
+        .chain(lines::piece_hits(
+            rules,
+            text,
+            &cuts,
+            Unit::Paragraph,
+            known,
+        ))
+    {
         found[index].push(hit);
     }
     let whole = kinds::FieldText::new(field, text, Reach::AcrossLines);
     let mut hits: Vec<(usize, Hit)> = Vec::new();
-    for ((index, rule), mut line_hits) in rules.rules.iter().enumerate().zip(found) {
+    for ((index, rule), line_hits) in rules.rules.iter().enumerate().zip(found) {
         match rule.kind {
             Kind::Existence(_) | Kind::Capitals(_) => {
                 if !kinds::applies(rule, field, facts) {
                     continue;
                 }
-                line_hits.extend(kinds::across_line_hits(index, rule, rules, &whole));
                 hits.extend(
                     kinds::settle(rule, line_hits, &text.text)
                         .into_iter()

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use aho_corasick::{AhoCorasick, MatchKind};
 
 use super::guidance::GuidanceCorpus;
-use super::lines::LineMemo;
+use super::lines::{LineMemo, paragraph_ranges};
 use super::patterns::literal_matcher;
 use super::rules::{Existence, Kind, Rule};
 use super::similar::PhraseIndex;
@@ -94,15 +94,17 @@ impl ScanIndex {
         ScanIndex { automata, patterns }
     }
 
-    /// For each of `rule_count` rules, whether its patterns can match `text` (all true
-    /// without a set).
+    /// For each of `rule_count` rules, whether its patterns can match `text`, read a
+    /// paragraph at a time (see [`super::lines::paragraph_ranges`]); all true without a set.
     pub fn rules_whose_patterns_match(&self, rule_count: usize, text: &str) -> Vec<bool> {
         match &self.patterns {
             Some((set, owners)) => {
                 let mut matched = vec![false; rule_count];
-                for index in set.matches(text).iter() {
-                    if let Some(rule) = owners.get(index).and_then(|r| matched.get_mut(*r)) {
-                        *rule = true;
+                for paragraph in paragraph_ranges(text) {
+                    for index in set.matches(&text[paragraph]).iter() {
+                        if let Some(rule) = owners.get(index).and_then(|r| matched.get_mut(*r)) {
+                            *rule = true;
+                        }
                     }
                 }
                 matched
@@ -124,6 +126,8 @@ pub struct RuleSet {
     scans: [OnceLock<ScanIndex>; 3],
     /// The within-line matches of lines of approved wording, for [`super::lines`].
     pub(super) lines: LineMemo,
+    /// The across-line matches of paragraphs of approved wording, for [`super::lines`].
+    pub(super) paragraphs: LineMemo,
 }
 
 impl RuleSet {
@@ -156,6 +160,7 @@ impl RuleSet {
             guidance,
             scans: Default::default(),
             lines: LineMemo::default(),
+            paragraphs: LineMemo::default(),
         }
     }
 
@@ -174,9 +179,10 @@ impl RuleSet {
         self.lines.len()
     }
 
-    /// Forgets every remembered line (to measure or test reading from scratch).
+    /// Forgets every remembered line and paragraph (to measure or test reading from scratch).
     pub fn forget_lines(&self) {
         self.lines.clear();
+        self.paragraphs.clear();
     }
 
     /// Attaches the internal guidance (each document's text) for `guidance-copy`.

@@ -167,7 +167,7 @@ fn build(library: &Library, shapes: &Shapes, request: &Request) -> Result<Built,
         &composed,
         &filled.body,
         filled.subject.as_ref(),
-        shape.known_lines.as_deref(),
+        Some(&shape.known),
     );
     if email {
         findings.extend(email::recipient::findings(recipient.email.as_deref()));

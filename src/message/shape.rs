@@ -20,7 +20,8 @@ use crate::document::{
     BlockKind, BlockRole, Document, Inline, SharedStr, Source, SourcedText, Span, lay_out_body,
 };
 use crate::library::Library;
-use crate::lint::{LineHits, line_hits_of};
+use crate::lint::lines::Cuts;
+use crate::lint::{KnownPieces, LineHits, Unit, piece_hits_of};
 use crate::render::email::html;
 
 use super::json;
@@ -54,9 +55,9 @@ pub struct Shape {
     text_len: usize,
     /// The HTML, as the inside of a JSON string, in pieces.
     html_json: Vec<HtmlPiece>,
-    /// What the within-line lint rules find in each body line of library wording (none for
-    /// a line with values), to hand to lint; none when lines and body lines do not pair up.
-    pub known_lines: Option<Vec<Option<LineHits>>>,
+    /// What lint finds in each body line and paragraph of library wording (none for one
+    /// with values), to hand to lint.
+    pub known: KnownPieces,
 }
 
 #[derive(Debug)]
@@ -170,45 +171,49 @@ impl Shape {
             required_paragraphs: document.required_paragraphs.clone(),
             text_len: document.text_len(),
             html_json: Vec::new(),
-            known_lines: None,
+            known: KnownPieces::default(),
         };
         shape.html_json = shape.html_pieces()?;
-        shape.known_lines = shape.known_line_hits(library);
+        shape.known = shape.known_pieces(library);
         Some(shape)
     }
 
-    /// What lint finds within each body line of library wording, read once now; none when
-    /// a line holds a line break, so that body lines and shaped lines would not pair up.
-    fn known_line_hits(&self, library: &Library) -> Option<Vec<Option<LineHits>>> {
-        let mut known = Vec::new();
-        let mut pairs_up = true;
+    /// What lint finds in each line and paragraph of the body that holds library wording
+    /// only, read once now. A filled shape's body cuts into the same pieces: values are
+    /// never empty and hold no line break.
+    fn known_pieces(&self, library: &Library) -> KnownPieces {
         let mut body = SourcedText::default();
-        lay_out_body(&mut body, self.block_lines(), |out, line| {
-            let start = out.text.rfind('\n').map_or(0, |at| at + 1);
-            match line {
-                ShapedLine::Fixed { sourced, .. } => {
-                    pairs_up &= !sourced.text.contains('\n');
-                    // The list marker before the line belongs to no source, as in the body.
-                    let mut alone = SourcedText {
-                        text: out.text[start..].to_string(),
-                        ranges: Vec::new(),
-                    };
-                    alone.push_sourced(sourced);
-                    known.push(Some(line_hits_of(library, &alone)));
-                    out.push_sourced(sourced);
-                }
-                ShapedLine::WithHoles { spans, .. } => {
-                    pairs_up &= spans.iter().all(|span| match span {
-                        ShapedSpan::Fixed(span) => !span.text.contains('\n'),
-                        ShapedSpan::Value { .. } => true,
-                    });
-                    known.push(None);
-                    // Values are never empty and hold no line break.
-                    out.push_plain("value");
-                }
+        let mut holes = Vec::new();
+        lay_out_body(&mut body, self.block_lines(), |out, line| match line {
+            ShapedLine::Fixed { sourced, .. } => out.push_sourced(sourced),
+            ShapedLine::WithHoles { .. } => {
+                let start = out.text.len();
+                out.push_plain("value");
+                holes.push(start..out.text.len());
             }
         });
-        pairs_up.then_some(known)
+        let cuts = Cuts::of(&body.text);
+        let known = |unit: Unit| -> Vec<Option<LineHits>> {
+            cuts.of_unit(unit)
+                .iter()
+                .cloned()
+                .map(|piece| {
+                    if holes
+                        .iter()
+                        .any(|hole| hole.start < piece.end && piece.start < hole.end)
+                    {
+                        return None;
+                    }
+                    let mut alone = SourcedText::default();
+                    alone.push_slice(&body, piece);
+                    Some(piece_hits_of(library, &alone, unit))
+                })
+                .collect()
+        };
+        KnownPieces {
+            lines: known(Unit::Line),
+            paragraphs: known(Unit::Paragraph),
+        }
     }
 
     /// The HTML with a marker for the title and each line holding values, escaped for JSON
