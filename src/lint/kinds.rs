@@ -135,7 +135,7 @@ pub fn run(
 pub fn text_hits(index: usize, rule: &Rule, rules: &RuleSet, field_text: &FieldText) -> Vec<Hit> {
     let mut hits = line_hits(index, rule, rules, field_text);
     hits.extend(across_line_hits(index, rule, rules, field_text));
-    settle(rule, hits, &field_text.text.text)
+    settle(rule, hits, field_text.text)
 }
 
 /// What [`text_hits`] finds that never crosses a line break, before [`settle`]: word lists,
@@ -200,11 +200,25 @@ fn existence_patterns(
 /// Makes the matches of [`line_hits`] and [`across_line_hits`] findings, on the text they
 /// were found in: a word-list or pattern match inside a longer one, or inside approved
 /// wording, is dropped.
-pub fn settle(rule: &Rule, hits: Vec<Hit>, text: &str) -> Vec<Hit> {
+pub fn settle(rule: &Rule, mut hits: Vec<Hit>, text: &SourcedText) -> Vec<Hit> {
     match &rule.kind {
-        Kind::Existence(existence) => settle_existence(existence, hits, text),
+        Kind::Existence(existence) => settle_existence(existence, hits, &text.text),
+        Kind::Capitals(capitals) => {
+            hits.retain(|hit| !exempt_placeholder(capitals, text, hit));
+            hits
+        }
         _ => hits,
     }
+}
+
+/// A word in capitals that a placeholder's value put there, and that holds a digit or comes
+/// from a placeholder the rule exempts (a reference, a postcode, the officer's initials).
+fn exempt_placeholder(capitals: &Capitals, text: &SourcedText, hit: &Hit) -> bool {
+    let Some(Source::Placeholder { name, .. }) = text.source_at(hit.start) else {
+        return false;
+    };
+    text.text[hit.start..hit.end].chars().any(char::is_numeric)
+        || capitals.exempt_placeholders.iter().any(|n| *name == *n)
 }
 
 /// Whether a match of `rule` starting at `at` in `field` is a finding: the rule is not
@@ -412,12 +426,6 @@ fn capitals_hits(capitals: &Capitals, text: &SourcedText) -> Vec<Hit> {
             || word
                 .split(['.', '&', '-', '\'', '’'])
                 .all(|part| capitals.allow.contains(part))
-        {
-            continue;
-        }
-        if let Some(Source::Placeholder { name, .. }) = text.source_at(start)
-            && (word.chars().any(char::is_numeric)
-                || capitals.exempt_placeholders.iter().any(|n| *name == *n))
         {
             continue;
         }

@@ -280,11 +280,9 @@ fn read_pieces(
                         fresh.push_plain(separator);
                     }
                     unread.push((index, fresh.text.len()));
-                    match unit {
-                        Unit::Line => fresh.push_slice(body, piece.start..piece.end),
-                        // The patterns read across lines look at the text alone.
-                        Unit::Paragraph => fresh.push_plain(&body.text[piece.start..piece.end]),
-                    }
+                    // Word lists, patterns and capitals read the text alone: where its
+                    // bytes came from matters only once the matches are settled.
+                    fresh.push_plain(&body.text[piece.start..piece.end]);
                 }
             }
         }

@@ -251,7 +251,7 @@ fn field_findings_by_lines(
                     continue;
                 }
                 hits.extend(
-                    kinds::settle(rule, line_hits, &text.text)
+                    kinds::settle(rule, line_hits, text)
                         .into_iter()
                         .filter(|hit| kinds::keeps(rule, field, text, facts, hit.start))
                         .map(|hit| (index, hit)),
