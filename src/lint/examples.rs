@@ -171,7 +171,7 @@ pub fn lint_example(
         csmt: example.csmt,
         initials: example.initials.clone(),
         required,
-        customer_details: example.customer.clone(),
+        customer_details: super::customer_details(example.customer.iter().map(String::as_str)),
         first_block: None,
     };
     let empty = SourcedText::default();

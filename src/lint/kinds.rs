@@ -564,13 +564,9 @@ fn subject_detail_hits(
     // By value: the customer's details typed or pasted in.
     let lower = subject.to_lowercase();
     if lower.len() == subject.len() {
-        for detail in &facts.customer_details {
-            let needle = detail.trim().to_lowercase();
-            if needle.chars().count() < 2 {
-                continue;
-            }
+        for needle in &facts.customer_details {
             let mut from = 0;
-            while let Some(found) = lower[from..].find(&needle) {
+            while let Some(found) = lower[from..].find(needle.as_str()) {
                 let start = from + found;
                 let end = start + needle.len();
                 if whole_word(subject, start, end) {

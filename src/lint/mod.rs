@@ -120,7 +120,8 @@ pub struct Facts {
     pub initials: Option<String>,
     /// Mandated wording the message must hold word for word.
     pub required: Vec<Mandated>,
-    /// Customer details that must stay out of a subject (names, reference, address lines).
+    /// Customer details that must stay out of a subject (names, reference, address lines),
+    /// trimmed and in lower case, each at least two characters: see [`customer_details`].
     pub customer_details: Vec<String>,
     /// Byte range of the first paragraph in the body.
     pub first_block: Option<Range<usize>>,
@@ -329,11 +330,12 @@ pub fn lint_phrase(
 }
 
 fn document_facts(library: &Library, document: &Composed, body: &str) -> Facts {
-    let templates: Vec<_> = document
-        .templates
-        .iter()
-        .filter_map(|id| library.template(id))
-        .collect();
+    let templates = || {
+        document
+            .templates
+            .iter()
+            .filter_map(|id| library.template(id))
+    };
     let mut required = Vec::new();
     for id in document.required_paragraphs {
         if let Some(phrase) = library.phrase(id) {
@@ -341,32 +343,45 @@ fn document_facts(library: &Library, document: &Composed, body: &str) -> Facts {
         }
     }
     let titles = ["mr", "mrs", "ms", "miss", "mx", "dr"];
-    let mut customer_details: Vec<String> = document
+    let names = document
         .recipient
         .full_name
         .split_whitespace()
-        .filter(|word| word.chars().count() >= 2)
-        .filter(|word| !titles.contains(&word.to_lowercase().trim_end_matches('.')))
-        .map(str::to_string)
-        .collect();
-    customer_details.extend(document.reference.map(str::to_string));
-    customer_details.extend(document.recipient.address.iter().cloned());
-    customer_details.extend(document.recipient.email.iter().cloned());
+        .filter(|word| {
+            let word = word.trim_end_matches('.');
+            !titles.iter().any(|title| title.eq_ignore_ascii_case(word))
+        });
+    let recipient = &document.recipient;
+    let customer_details = customer_details(
+        names
+            .chain(document.reference)
+            .chain(recipient.address.iter().map(String::as_str))
+            .chain(recipient.email.as_deref()),
+    );
     let first_block = document
         .first_body_block
         .and_then(|index| block_range(body, index));
     Facts {
         composed: true,
         language: document.language,
-        allows_contact_centre: templates.iter().any(|t| t.spec.allows_contact_centre),
-        csmt: templates
-            .iter()
-            .any(|t| t.spec.house_format == Some(HouseFormat::Csmt)),
+        allows_contact_centre: templates().any(|t| t.spec.allows_contact_centre),
+        csmt: templates().any(|t| t.spec.house_format == Some(HouseFormat::Csmt)),
         initials: Some(document.initials.to_string()).filter(|i| !i.is_empty()),
         required,
         customer_details,
         first_block,
     }
+}
+
+/// Customer details as [`Facts::customer_details`] holds them: trimmed, in lower case, those
+/// of fewer than two characters left out.
+pub fn customer_details<'a>(details: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    details
+        .into_iter()
+        .map(str::trim)
+        .filter(|detail| detail.chars().nth(1).is_some())
+        .map(str::to_lowercase)
+        .collect()
 }
 
 /// The byte range of the `index`th block of body text, blocks being separated by blank lines.
