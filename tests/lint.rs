@@ -740,3 +740,26 @@ fn no_pattern_matches_across_a_blank_line() {
         assert_eq!(flagged, !details.contains("\n\n"), "{details:?}");
     }
 }
+
+/// Case-sensitive word lists share one case-blind scan with the others; a match counts only
+/// in the token's own case.
+#[test]
+fn case_sensitive_tokens_match_only_in_their_case() {
+    let library = shipped();
+    let jargon = |text: &str| -> Vec<String> {
+        comms::lint::lint_text(&library.rules, text)
+            .into_iter()
+            .filter(|finding| finding.rule == "jargon")
+            .map(|finding| finding.text)
+            .collect()
+    };
+    assert_eq!(jargon("Ask CSMT or the TP, not csmt."), ["CSMT", "TP"]);
+    assert!(jargon("Ask csmt, Csmt or the tp.").is_empty());
+    // A case-blind word list still matches in any case beside them.
+    let words: Vec<String> = comms::lint::lint_text(&library.rules, "Send your PPT and CSMT.")
+        .into_iter()
+        .filter(|finding| finding.rule != "all-caps")
+        .map(|finding| format!("{} {}", finding.rule, finding.text))
+        .collect();
+    assert_eq!(words, ["abbreviation PPT", "jargon CSMT"]);
+}

@@ -62,13 +62,19 @@ impl<'a> FieldText<'a> {
         let all = self.token_hits.get_or_init(|| {
             let text = self.text.text.as_str();
             let mut by_rule = vec![Vec::new(); rules.rules.len()];
-            for (matcher, owners) in &rules.scan_index(self.reach).automata {
+            if let Some((matcher, owners)) = &rules.scan_index(self.reach).words {
                 for found in matcher.find_overlapping_iter(text) {
-                    let (owner, token) = owners[found.pattern().as_usize()];
-                    if whole_word(text, found.start(), found.end())
-                        && let Some(list) = by_rule.get_mut(owner)
+                    let owner = owners[found.pattern().as_usize()];
+                    if owner.case_sensitive
+                        && !token_word(rules, owner.rule, owner.token)
+                            .is_some_and(|word| word == &text[found.range()])
                     {
-                        list.push((found.start(), found.end(), token));
+                        continue;
+                    }
+                    if whole_word(text, found.start(), found.end())
+                        && let Some(list) = by_rule.get_mut(owner.rule)
+                    {
+                        list.push((found.start(), found.end(), owner.token));
                     }
                 }
             }
@@ -88,6 +94,17 @@ impl<'a> FieldText<'a> {
                 })
                 .collect()
         })
+    }
+}
+
+/// Word `token` of rule `rule`'s word list.
+fn token_word(rules: &RuleSet, rule: usize, token: usize) -> Option<&str> {
+    match &rules.rules.get(rule)?.kind {
+        Kind::Existence(Existence {
+            tokens: Some(tokens),
+            ..
+        }) => tokens.words.get(token).map(String::as_str),
+        _ => None,
     }
 }
 

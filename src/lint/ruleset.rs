@@ -26,15 +26,25 @@ pub enum Reach {
 }
 
 /// What one scan of a text reads at once for the rules of one [`Reach`]: their word lists
-/// in two automata (ASCII case ignored, and case kept), each match knowing its rule and
-/// token; and their patterns in one set, which says which rules' patterns can match at all,
-/// so that the others are not run.
+/// in one automaton that ignores ASCII case, each match knowing its rule and token (a match
+/// of a case-sensitive token counts only when its case is the token's); and their patterns
+/// in one set, which says which rules' patterns can match at all, so that the others are
+/// not run.
 #[derive(Debug, Clone, Default)]
 pub struct ScanIndex {
-    pub automata: Vec<(AhoCorasick, Vec<(usize, usize)>)>,
+    pub words: Option<(AhoCorasick, Vec<TokenOwner>)>,
     /// Every selected rule's patterns as one set, and the rule of each; none when the set
     /// is too large to build, which only means every rule's patterns are run.
     patterns: Option<(regex::RegexSet, Vec<usize>)>,
+}
+
+/// The rule and token of one word in a [`ScanIndex`] automaton.
+#[derive(Debug, Clone, Copy)]
+pub struct TokenOwner {
+    pub rule: usize,
+    pub token: usize,
+    /// The match must have the token's case.
+    pub case_sensitive: bool,
 }
 
 impl ScanIndex {
@@ -46,32 +56,30 @@ impl ScanIndex {
             Reach::WithinLine => existence.patterns_within_line,
             Reach::AcrossLines => !existence.patterns_within_line,
         };
-        let mut automata = Vec::new();
-        for case_sensitive in [false, true] {
-            let mut words = Vec::new();
-            let mut owners = Vec::new();
-            for (rule_index, rule) in rules.iter().enumerate() {
-                if let Kind::Existence(Existence {
-                    tokens: Some(tokens),
-                    ..
-                }) = &rule.kind
-                    && tokens.case_sensitive == case_sensitive
-                    && tokens_wanted
-                {
-                    for (token_index, word) in tokens.words.iter().enumerate() {
-                        words.push(word.clone());
-                        owners.push((rule_index, token_index));
-                    }
+        let mut words = Vec::new();
+        let mut owners = Vec::new();
+        for (rule_index, rule) in rules.iter().enumerate() {
+            if let Kind::Existence(Existence {
+                tokens: Some(tokens),
+                ..
+            }) = &rule.kind
+                && tokens_wanted
+            {
+                for (token_index, word) in tokens.words.iter().enumerate() {
+                    words.push(word.clone());
+                    owners.push(TokenOwner {
+                        rule: rule_index,
+                        token: token_index,
+                        case_sensitive: tokens.case_sensitive,
+                    });
                 }
             }
-            if words.is_empty() {
-                continue;
-            }
-            // The words were each built into a matcher when their rule loaded.
-            if let Ok(matcher) = literal_matcher(&words, case_sensitive, MatchKind::Standard) {
-                automata.push((matcher, owners));
-            }
         }
+        // The words were each built into a matcher when their rule loaded.
+        let words = (!words.is_empty())
+            .then(|| literal_matcher(&words, false, MatchKind::Standard).ok())
+            .flatten()
+            .map(|matcher| (matcher, owners));
         let (owners, sources): (Vec<usize>, Vec<&str>) = rules
             .iter()
             .enumerate()
@@ -91,7 +99,7 @@ impl ScanIndex {
             .build()
             .ok()
             .map(|set| (set, owners));
-        ScanIndex { automata, patterns }
+        ScanIndex { words, patterns }
     }
 
     /// For each of `rule_count` rules, whether its patterns can match `text`, read a
