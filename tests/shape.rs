@@ -213,10 +213,11 @@ fn a_second_request_of_a_shape_is_filled_without_making_another() {
     let prepared = comms::compose::prepare(&library, &second).expect("prepares");
     let (shape, _) = shapes.fill(&library, &prepared).expect("fits the shape");
     assert!(
-        shape.known.lines.iter().any(Option::is_some)
-            && shape.known.lines.iter().any(Option::is_none)
-            && shape.known.paragraphs.iter().any(Option::is_some)
-            && shape.known.paragraphs.iter().any(Option::is_none),
+        shape.known.pieces.lines.iter().any(Option::is_some)
+            && shape.known.pieces.lines.iter().any(Option::is_none)
+            && shape.known.pieces.paragraphs.iter().any(Option::is_some)
+            && shape.known.pieces.paragraphs.iter().any(Option::is_none)
+            && shape.known.subject.is_some(),
         "the lint matches of its pieces of library wording are known, not of those with values"
     );
     assert_eq!(Ok(rendered.clone()), from_scratch(&library, &second));
@@ -276,13 +277,14 @@ fn findings_in_library_wording_come_back_from_the_shape() {
         dir.path().join("phrases/zz-breaches.yaml"),
         "zz.opening: { en: \"Please reply ASAP about your ppt, info desk SOON.\" }\n\
          zz.item: { en: \"your **old** ppt, sent ASAP\" }\n\
-         zz.value: { en: \"We need it by {answers.when}, ASAP, from {customer.first_name} at HMPO.\" }\n",
+         zz.value: { en: \"We need it by {answers.when}, ASAP, from {customer.first_name} at HMPO.\" }\n\
+         zz.subject: { en: \"Your ppt: reply ASAP\" }\n",
     )
     .unwrap();
     std::fs::write(
         dir.path().join("templates/zz-breaches.yaml"),
         "name: Breaches\npurpose: Library wording that breaks the house style.\nchannels: [email, letter]\n\
-         subject: subject.request-information\n\
+         subject: zz.subject\n\
          questions:\n  - { id: when, label: When, kind: date }\n  - { id: details, label: Details, kind: free_text }\n",
     )
     .unwrap();
@@ -326,4 +328,10 @@ fn findings_in_library_wording_come_back_from_the_shape() {
         .filter(|finding| finding.phrase.as_deref() == Some("zz.item"))
         .count();
     assert!(from_library >= 2, "{:#?}", again.findings);
+    let in_subject = again
+        .findings
+        .iter()
+        .filter(|finding| finding.field == comms::lint::Field::Subject)
+        .count();
+    assert!(in_subject >= 2, "{:#?}", again.findings);
 }

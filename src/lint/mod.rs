@@ -192,21 +192,49 @@ impl<'a> Composed<'a> {
     }
 }
 
+/// What lint found before in the parts of a message that hold library wording only, for
+/// [`lint_message`]: a message shape knows them.
+#[derive(Debug, Clone, Default)]
+pub struct Known {
+    /// The matches in the body's lines and paragraphs (see [`lines::piece_hits`]).
+    pub pieces: KnownPieces,
+    /// The subject's, when it holds no value (see [`subject_text_hits`]).
+    pub subject: Option<Vec<(usize, Hit)>>,
+}
+
 /// Lints a composed message from its parts: what [`lint_composed`] finds. `known` may give
-/// the matches in the body's lines and paragraphs found before (see [`lines::piece_hits`]).
+/// what was found before in its parts of library wording (see [`Known`]).
 pub fn lint_message(
     library: &Library,
     composed: &Composed,
     body: &SourcedText,
     subject: Option<&SourcedText>,
-    known: Option<&KnownPieces>,
+    known: Option<&Known>,
 ) -> Vec<Finding> {
     let rules = &library.rules;
     let facts = document_facts(library, composed, &body.text);
     let mut findings = Vec::new();
-    field_findings_by_lines(rules, Field::Body, body, &facts, known, &mut findings);
+    let pieces = known.map(|known| &known.pieces);
+    field_findings_by_lines(
+        rules,
+        Field::Body,
+        body,
+        &facts,
+        pieces,
+        None,
+        &mut findings,
+    );
     if let Some(subject) = subject {
-        field_findings_by_lines(rules, Field::Subject, subject, &facts, None, &mut findings);
+        let subject_hits = known.and_then(|known| known.subject.as_deref());
+        field_findings_by_lines(
+            rules,
+            Field::Subject,
+            subject,
+            &facts,
+            None,
+            subject_hits,
+            &mut findings,
+        );
     }
     findings
 }
@@ -227,8 +255,35 @@ fn field_findings_by_lines(
     text: &SourcedText,
     facts: &Facts,
     known: Option<&KnownPieces>,
+    known_text_hits: Option<&[(usize, Hit)]>,
     findings: &mut Vec<Finding>,
 ) {
+    let mut hits = match known_text_hits {
+        Some(known) => known.to_vec(),
+        None => text_rule_hits(rules, field, text, facts, known),
+    };
+    let whole = kinds::FieldText::new(field, text, Reach::AcrossLines);
+    for (index, rule) in rules.rules.iter().enumerate() {
+        if !matches!(rule.kind, Kind::Existence(_) | Kind::Capitals(_)) {
+            hits.extend(
+                kinds::run(index, rule, rules, &whole, facts)
+                    .into_iter()
+                    .map(|hit| (index, hit)),
+            );
+        }
+    }
+    locate(&rules.rules, field, text, hits, findings);
+}
+
+/// What the word-list, pattern and capitals rules find in one field's text, read in lines
+/// and paragraphs, settled and kept: (rule index, hit).
+fn text_rule_hits(
+    rules: &RuleSet,
+    field: Field,
+    text: &SourcedText,
+    facts: &Facts,
+    known: Option<&KnownPieces>,
+) -> Vec<(usize, Hit)> {
     let mut found: Vec<Vec<Hit>> = vec![Vec::new(); rules.rules.len()];
     let cuts = lines::Cuts::of(&text.text);
     for (index, hit) in lines::piece_hits(rules, text, &cuts, Unit::Line, known)
@@ -243,29 +298,33 @@ fn field_findings_by_lines(
     {
         found[index].push(hit);
     }
-    let whole = kinds::FieldText::new(field, text, Reach::AcrossLines);
-    let mut hits: Vec<(usize, Hit)> = Vec::new();
+    let mut hits = Vec::new();
     for ((index, rule), line_hits) in rules.rules.iter().enumerate().zip(found) {
-        match rule.kind {
-            Kind::Existence(_) | Kind::Capitals(_) => {
-                if !kinds::applies(rule, field, facts) {
-                    continue;
-                }
-                hits.extend(
-                    kinds::settle(rule, line_hits, text)
-                        .into_iter()
-                        .filter(|hit| kinds::keeps(rule, field, text, facts, hit.start))
-                        .map(|hit| (index, hit)),
-                );
-            }
-            _ => hits.extend(
-                kinds::run(index, rule, rules, &whole, facts)
+        if matches!(rule.kind, Kind::Existence(_) | Kind::Capitals(_))
+            && kinds::applies(rule, field, facts)
+        {
+            hits.extend(
+                kinds::settle(rule, line_hits, text)
                     .into_iter()
+                    .filter(|hit| kinds::keeps(rule, field, text, facts, hit.start))
                     .map(|hit| (index, hit)),
-            ),
+            );
         }
     }
-    locate(&rules.rules, field, text, hits, findings);
+    hits
+}
+
+/// What the word-list, pattern and capitals rules find in a subject of library wording
+/// alone: they read only its text and the facts of the message's templates, so a message
+/// shape works them out once. The other rules read the customer's details and the officer's
+/// initials, and run every time.
+pub fn subject_text_hits(
+    library: &Library,
+    composed: &Composed,
+    subject: &SourcedText,
+) -> Vec<(usize, Hit)> {
+    let facts = document_facts(library, composed, "");
+    text_rule_hits(&library.rules, Field::Subject, subject, &facts, None)
 }
 
 /// Lints any text, as if typed by staff: every rule that needs no composed message.

@@ -21,7 +21,7 @@ use crate::document::{
 };
 use crate::library::Library;
 use crate::lint::lines::Cuts;
-use crate::lint::{KnownPieces, LineHits, Unit, piece_hits_of};
+use crate::lint::{Composed, Known, KnownPieces, LineHits, Unit, piece_hits_of, subject_text_hits};
 use crate::render::email::html;
 
 use super::json;
@@ -56,8 +56,8 @@ pub struct Shape {
     /// The HTML, as the inside of a JSON string, in pieces.
     html_json: Vec<HtmlPiece>,
     /// What lint finds in each body line and paragraph of library wording (none for one
-    /// with values), to hand to lint.
-    pub known: KnownPieces,
+    /// with values), and in the subject when it holds no value, to hand to lint.
+    pub known: Known,
 }
 
 #[derive(Debug)]
@@ -171,10 +171,18 @@ impl Shape {
             required_paragraphs: document.required_paragraphs.clone(),
             text_len: document.text_len(),
             html_json: Vec::new(),
-            known: KnownPieces::default(),
+            known: Known::default(),
         };
         shape.html_json = shape.html_pieces()?;
-        shape.known = shape.known_pieces(library);
+        shape.known = Known {
+            pieces: shape.known_pieces(library),
+            subject: match &shape.subject {
+                Some(ShapedLine::Fixed { sourced, .. }) => {
+                    Some(subject_text_hits(library, &Composed::of(document), sourced))
+                }
+                _ => None,
+            },
+        };
         Some(shape)
     }
 
