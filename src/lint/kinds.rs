@@ -66,8 +66,8 @@ impl<'a> FieldText<'a> {
                 for found in matcher.find_overlapping_iter(text) {
                     let owner = owners[found.pattern().as_usize()];
                     if owner.case_sensitive
-                        && !token_word(rules, owner.rule, owner.token)
-                            .is_some_and(|word| word == &text[found.range()])
+                        && token_word(rules, owner.rule, owner.token)
+                            .is_none_or(|word| word != &text[found.range()])
                     {
                         continue;
                     }
