@@ -11,7 +11,7 @@ use std::hint::black_box;
 use comms::compose::compose;
 use comms::compose::prepare;
 use comms::document::SourcedText;
-use comms::lint::{Composed, lint_document, lint_message};
+use comms::lint::{lint_document, lint_message};
 use comms::message::shape::Shapes;
 use comms::message::{build_message, render_message, render_message_json};
 use comms::render::email::{html, recipient};
@@ -41,15 +41,7 @@ fn main() {
         .expect("the bench request has a shape");
     let recipient = prepared.recipient();
     let reference = prepared.reference();
-    let composed = Composed {
-        language: prepared.language,
-        templates: &shape.templates,
-        required_paragraphs: &shape.required_paragraphs,
-        recipient: &recipient,
-        initials: &request.staff.initials,
-        reference: reference.as_deref(),
-        first_body_block: shape.first_body_block,
-    };
+    let composed = shape.composed(&prepared, &recipient, reference.as_deref());
     let stages: [(&str, &dyn Fn()); 14] = [
         ("read the request JSON", &|| {
             black_box(serde_json::from_str::<Request>(black_box(&json)).ok());

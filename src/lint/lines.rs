@@ -62,24 +62,24 @@ fn never_crosses_line(hir: &Hir) -> bool {
 /// The remembered matches of pieces of approved wording, by the piece's text; positions are
 /// relative to the start of the piece.
 #[derive(Debug, Default)]
-pub struct LineMemo {
-    lines: RwLock<FxHashMap<Box<str>, LineHits>>,
+pub struct PieceMemo {
+    pieces: RwLock<FxHashMap<Box<str>, LineHits>>,
 }
 
 /// What the rules found in one piece: (rule index, hit), positions relative to the piece.
 pub type LineHits = Arc<[(usize, Hit)]>;
 
-impl Clone for LineMemo {
+impl Clone for PieceMemo {
     /// A copy starts with nothing remembered.
     fn clone(&self) -> Self {
-        LineMemo::default()
+        PieceMemo::default()
     }
 }
 
-impl LineMemo {
+impl PieceMemo {
     /// How many pieces are remembered.
     pub fn len(&self) -> usize {
-        self.lines.read().map_or(0, |lines| lines.len())
+        self.pieces.read().map_or(0, |pieces| pieces.len())
     }
 
     pub fn is_empty(&self) -> bool {
@@ -88,8 +88,8 @@ impl LineMemo {
 
     /// Forgets every remembered piece (to measure or test reading from scratch).
     pub fn clear(&self) {
-        if let Ok(mut lines) = self.lines.write() {
-            lines.clear();
+        if let Ok(mut pieces) = self.pieces.write() {
+            pieces.clear();
         }
     }
 }
@@ -259,7 +259,7 @@ fn read_pieces(
     let mut unread: Vec<(usize, usize)> = Vec::new();
     let mut fresh = SourcedText::default();
     {
-        let remembered = memo.lines.read().ok();
+        let remembered = memo.pieces.read().ok();
         for (index, piece) in pieces.iter().enumerate() {
             let found = match known {
                 Some(known) => known[index].as_ref(),
@@ -330,7 +330,7 @@ fn read_pieces(
         }
     }
     if !learned.is_empty()
-        && let Ok(mut memo) = memo.lines.write()
+        && let Ok(mut memo) = memo.pieces.write()
     {
         for (text, found) in learned {
             if memo.len() >= MEMO_LIMIT {

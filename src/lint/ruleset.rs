@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use aho_corasick::{AhoCorasick, MatchKind};
 
 use super::guidance::GuidanceCorpus;
-use super::lines::{LineMemo, paragraph_ranges};
+use super::lines::{PieceMemo, paragraph_ranges};
 use super::patterns::literal_matcher;
 use super::rules::{Existence, Kind, Rule};
 use super::similar::PhraseIndex;
@@ -133,9 +133,9 @@ pub struct RuleSet {
     /// The scan indexes of each [`Reach`], each built when first needed.
     scans: [OnceLock<ScanIndex>; 3],
     /// The within-line matches of lines of approved wording, for [`super::lines`].
-    pub(super) lines: LineMemo,
+    pub(super) lines: PieceMemo,
     /// The across-line matches of paragraphs of approved wording, for [`super::lines`].
-    pub(super) paragraphs: LineMemo,
+    pub(super) paragraphs: PieceMemo,
 }
 
 impl RuleSet {
@@ -167,8 +167,8 @@ impl RuleSet {
             phrase_index,
             guidance,
             scans: Default::default(),
-            lines: LineMemo::default(),
-            paragraphs: LineMemo::default(),
+            lines: PieceMemo::default(),
+            paragraphs: PieceMemo::default(),
         }
     }
 

@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::compose::{ComposeError, assemble, compose, prepare};
 use crate::document::Document;
 use crate::library::Library;
-use crate::lint::{Composed, Finding, lint_message};
+use crate::lint::{Finding, lint_message};
 use crate::render::email;
 use crate::request::{Channel, Request};
 use shape::Shapes;
@@ -153,18 +153,9 @@ fn build(library: &Library, shapes: &Shapes, request: &Request) -> Result<Built,
     };
     let recipient = prepared.recipient();
     let reference = prepared.reference();
-    let composed = Composed {
-        language: prepared.language,
-        templates: &shape.templates,
-        required_paragraphs: &shape.required_paragraphs,
-        recipient: &recipient,
-        initials: prepared.request.staff.initials.trim(),
-        reference: reference.as_deref(),
-        first_body_block: shape.first_body_block,
-    };
     let mut findings = lint_message(
         library,
-        &composed,
+        &shape.composed(&prepared, &recipient, reference.as_deref()),
         &filled.body,
         filled.subject.as_ref(),
         Some(&shape.known),

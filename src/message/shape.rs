@@ -17,7 +17,8 @@ use rustc_hash::FxHashMap;
 use crate::compose::holes::{Marked, Piece, has_marker, marker, pieces, split_marked};
 use crate::compose::{Holes, Prepared, Recipe, assemble, is_remembered_unit};
 use crate::document::{
-    BlockKind, BlockRole, Document, Inline, SharedStr, Source, SourcedText, Span, lay_out_body,
+    BlockKind, BlockRole, Document, Inline, Recipient, SharedStr, Source, SourcedText, Span,
+    lay_out_body,
 };
 use crate::library::Library;
 use crate::lint::lines::Cuts;
@@ -296,6 +297,25 @@ impl Shape {
             body,
             lines: filled_lines,
         })
+    }
+
+    /// What lint reads of a request filled into this shape besides its text: the shape's
+    /// templates and layout, the request's recipient, officer and reference.
+    pub fn composed<'a>(
+        &'a self,
+        prepared: &'a Prepared,
+        recipient: &'a Recipient,
+        reference: Option<&'a str>,
+    ) -> Composed<'a> {
+        Composed {
+            language: prepared.language,
+            templates: &self.templates,
+            required_paragraphs: &self.required_paragraphs,
+            recipient,
+            initials: prepared.request.staff.initials.trim(),
+            reference,
+            first_body_block: self.first_body_block,
+        }
     }
 
     /// About how many bytes the JSON answer of this shape takes.
