@@ -62,14 +62,10 @@ pub fn run(library_dir: &Path, args: ServeArgs) -> u8 {
         .ok()
         .map(|token| token.trim().to_string())
         .filter(|token| !token.is_empty());
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("COMMS_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .try_init();
+    crate::server::log::init(
+        tracing_subscriber::EnvFilter::try_from_env("COMMS_LOG")
+            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+    );
     let settings = match super::send::load_config(None) {
         Ok(config) => config.map(|config| config.email).unwrap_or_default(),
         Err(message) => {

@@ -5,6 +5,7 @@
 //! - [`openapi`]: the OpenAPI 3.1 description, built from the same route table as the router.
 //! - [`auth`]: the optional `COMMS_API_TOKEN` check (bearer token or login cookie).
 //! - [`error`]: the JSON error every route answers with.
+//! - [`log`]: the log's line format, and the batches a serving thread writes it in.
 //!
 //! `comms serve` runs [`serve_on_threads`]: one thread per core, each with its own runtime,
 //! socket and copy of the library, so that no memory is shared while messages are built.
@@ -18,6 +19,7 @@ pub mod auth;
 pub mod download;
 pub mod error;
 pub mod form;
+pub mod log;
 pub mod openapi;
 pub mod page;
 
@@ -113,11 +115,7 @@ async fn guard(State(state): State<Shared>, request: Request, next: Next) -> Res
     let method = request.method().clone();
     // The route pattern (`/api/templates/{id}`), never the path itself: a path can carry
     // anything a caller typed.
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|path| path.as_str().to_string())
-        .unwrap_or_else(|| "(no route)".to_string());
+    let route = request.extensions().get::<MatchedPath>().cloned();
     let too_large = request
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -140,8 +138,8 @@ async fn guard(State(state): State<Shared>, request: Request, next: Next) -> Res
         }
     };
     tracing::info!(
-        method = %method,
-        route = %route,
+        method = method.as_str(),
+        route = route.as_ref().map_or("(no route)", MatchedPath::as_str),
         status = response.status().as_u16(),
         micros = started.elapsed().as_micros() as u64,
         "request"
@@ -197,7 +195,12 @@ pub fn serve_on_threads(
                     if started.recv() != Ok(true) {
                         return Ok(());
                     }
-                    serve(listener, state).await
+                    log::batch_this_thread();
+                    let flusher = tokio::spawn(log::flush_periodically());
+                    let served = serve(listener, state).await;
+                    flusher.abort();
+                    log::flush_this_thread();
+                    served
                 })
             })?;
         threads.push(thread);
