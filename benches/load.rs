@@ -1,7 +1,8 @@
 //! Load on the HTTP service: `POST /api/render` of a three-part email, driven by wrk from
 //! loopback (one thread, 32 connections) against the release `comms serve`, for 60 seconds
 //! (LOAD_SECONDS to change). Prints requests per second, latency percentiles, errors, and the server's memory over the
-//! run; and the staff page's first-load size. Needs `wrk` on the PATH.
+//! run; and the staff page's first-load size. The server logs each request, as it does
+//! unless told otherwise. Needs `wrk` on the PATH.
 
 #[path = "common/mod.rs"]
 mod common;
@@ -106,7 +107,7 @@ fn main() {
     let mut server = Command::new(env!("CARGO_BIN_EXE_comms"))
         .args(["serve", "--addr", "127.0.0.1:0"])
         .env_remove("COMMS_API_TOKEN")
-        .env("COMMS_LOG", "warn")
+        .env_remove("COMMS_LOG")
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -123,6 +124,8 @@ fn main() {
         .expect("address in the first line")
         .to_string();
     let pid = server.id();
+    // The server logs a line per request, as it does for its users; count them.
+    let log_lines = std::thread::spawn(move || log.lines().count());
 
     let page = http_get_len(&addr, "/")
         + http_get_len(&addr, "/assets/style.css")
@@ -185,6 +188,7 @@ fn main() {
         .status();
     let _ = server.wait();
     let _ = std::fs::remove_file(&script);
+    let log_lines = log_lines.join().unwrap_or(0);
 
     let find = |prefix: &str| {
         report
@@ -221,6 +225,15 @@ fn main() {
         } else {
             errors.join("; ")
         }
+    );
+    let requests: u64 = report
+        .lines()
+        .find(|line| line.contains("requests in"))
+        .and_then(|line| line.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    println!(
+        "  access log (level info, as `comms serve` runs unless told otherwise): {log_lines} lines for {requests} requests of the run and the requests before it"
     );
     let max = samples.iter().copied().max().unwrap_or(rss_end);
     println!(
