@@ -106,9 +106,9 @@ pub fn check_answers(
                 )),
             },
             QuestionKind::Checkboxes => {
-                let values: Vec<String> = match answer {
-                    Answer::Many(values) => values.clone(),
-                    Answer::One(value) => vec![value.clone()],
+                let values: &[String] = match answer {
+                    Answer::Many(values) => values,
+                    Answer::One(value) => std::slice::from_ref(value),
                     other => {
                         problems.push(problem(
                             id,
@@ -163,7 +163,11 @@ pub fn check_answers(
                     ));
                     continue;
                 };
-                let text = text.replace("\r\n", "\n").trim().to_string();
+                let text = if text.contains('\r') {
+                    text.replace("\r\n", "\n").trim().to_string()
+                } else {
+                    text.trim().to_string()
+                };
                 if let Some(bad) = text.chars().find(|c| c.is_control() && *c != '\n') {
                     problems.push(problem(
                         id,
@@ -224,7 +228,7 @@ pub fn check_answers(
             }
             QuestionKind::Date => {
                 let parsed = match answer {
-                    Answer::One(text) => text.trim().parse::<NaiveDate>().ok(),
+                    Answer::One(text) => parse_date(text.trim()),
                     _ => None,
                 };
                 match parsed {
@@ -314,9 +318,37 @@ pub fn check_answers(
 /// spaces, empty ones left out.
 fn free_text_paragraphs(text: &str) -> Vec<String> {
     text.split("\n\n")
-        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .map(|paragraph| {
+            let mut joined = String::with_capacity(paragraph.len());
+            for word in paragraph.split_whitespace() {
+                if !joined.is_empty() {
+                    joined.push(' ');
+                }
+                joined.push_str(word);
+            }
+            joined
+        })
         .filter(|p| !p.is_empty())
         .collect()
+}
+
+/// A date answer as chrono reads a date (`2026-12-14`), the usual form read by hand first.
+fn parse_date(text: &str) -> Option<NaiveDate> {
+    let bytes = text.as_bytes();
+    let digits = |range: std::ops::Range<usize>| -> Option<u32> {
+        bytes[range].iter().try_fold(0u32, |number, byte| {
+            byte.is_ascii_digit()
+                .then(|| number * 10 + u32::from(byte - b'0'))
+        })
+    };
+    if bytes.len() == 10 && bytes[4] == b'-' && bytes[7] == b'-' {
+        if let (Some(year), Some(month), Some(day)) = (digits(0..4), digits(5..7), digits(8..10)) {
+            return i32::try_from(year)
+                .ok()
+                .and_then(|year| NaiveDate::from_ymd_opt(year, month, day));
+        }
+    }
+    text.parse().ok()
 }
 
 fn is_blank(answer: &Answer) -> bool {
@@ -339,5 +371,38 @@ fn free_text_questions(template: &Template) -> String {
         " (this template has none)".to_string()
     } else {
         format!(" (here: {})", ids.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_read_as_chrono_reads_them() {
+        for text in [
+            "2026-12-14",
+            "2026-02-29",
+            "2028-02-29",
+            "2026-13-01",
+            "2026-00-10",
+            "0000-01-01",
+            "2026-1-14",
+            "+2026-12-14",
+            "2026/12/14",
+            "2026-12-1x",
+            "２０２６-12-14",
+            "",
+        ] {
+            assert_eq!(parse_date(text), text.parse::<NaiveDate>().ok(), "{text}");
+        }
+    }
+
+    #[test]
+    fn free_text_keeps_paragraphs_and_single_spaces() {
+        assert_eq!(
+            free_text_paragraphs("the  town\nwhere you\twere born\n\n\n\nand when  "),
+            vec!["the town where you were born", "and when"]
+        );
     }
 }

@@ -170,7 +170,7 @@ pub fn lint_example(
         allows_contact_centre: example.allows_contact_centre,
         csmt: example.csmt,
         initials: example.initials.clone(),
-        required,
+        required: required.into(),
         customer_details: super::customer_details(example.customer.iter().map(String::as_str)),
         first_block: None,
     };

@@ -29,6 +29,7 @@ pub mod similar;
 mod words;
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -119,7 +120,7 @@ pub struct Facts {
     /// The officer's initials.
     pub initials: Option<String>,
     /// Mandated wording the message must hold word for word.
-    pub required: Vec<Mandated>,
+    pub required: Arc<[Mandated]>,
     /// Customer details that must stay out of a subject (names, reference, address lines),
     /// trimmed and in lower case, each at least two characters: see [`customer_details`].
     pub customer_details: Vec<String>,
@@ -147,7 +148,7 @@ pub fn lint_document(library: &Library, document: &Document) -> Vec<Finding> {
 pub fn lint_document_whole(library: &Library, document: &Document) -> Vec<Finding> {
     let body = document.body_sourced();
     let subject = document.subject_sourced();
-    let facts = document_facts(library, &Composed::of(document), &body.text);
+    let facts = document_facts(library, &Composed::of(document), &body.text, None);
     lint_fields(&library.rules, &body, subject.as_ref(), &facts)
 }
 
@@ -200,6 +201,8 @@ pub struct Known {
     pub pieces: KnownPieces,
     /// The subject's, when it holds no value (see [`subject_text_hits`]).
     pub subject: Option<Vec<(usize, Hit)>>,
+    /// The mandated wording of the message's required paragraphs (see [`required_wording`]).
+    pub required: Option<Arc<[Mandated]>>,
 }
 
 /// Lints a composed message from its parts: what [`lint_composed`] finds. `known` may give
@@ -212,7 +215,8 @@ pub fn lint_message(
     known: Option<&Known>,
 ) -> Vec<Finding> {
     let rules = &library.rules;
-    let facts = document_facts(library, composed, &body.text);
+    let required = known.and_then(|known| known.required.as_ref());
+    let facts = document_facts(library, composed, &body.text, required);
     let mut findings = Vec::new();
     let pieces = known.map(|known| &known.pieces);
     field_findings_by_lines(
@@ -323,7 +327,7 @@ pub fn subject_text_hits(
     composed: &Composed,
     subject: &SourcedText,
 ) -> Vec<(usize, Hit)> {
-    let facts = document_facts(library, composed, "");
+    let facts = document_facts(library, composed, "", None);
     text_rule_hits(&library.rules, Field::Subject, subject, &facts, None)
 }
 
@@ -388,19 +392,24 @@ pub fn lint_phrase(
     lint_fields(&library.rules, &sourced, None, &facts)
 }
 
-fn document_facts(library: &Library, document: &Composed, body: &str) -> Facts {
+/// The facts of a composed message; `required` is its mandated wording when known before
+/// (see [`required_wording`]).
+fn document_facts(
+    library: &Library,
+    document: &Composed,
+    body: &str,
+    required: Option<&Arc<[Mandated]>>,
+) -> Facts {
     let templates = || {
         document
             .templates
             .iter()
             .filter_map(|id| library.template(id))
     };
-    let mut required = Vec::new();
-    for id in document.required_paragraphs {
-        if let Some(phrase) = library.phrase(id) {
-            required.extend(mandated_for(&library.rules, phrase, document.language));
-        }
-    }
+    let required = match required {
+        Some(required) => Arc::clone(required),
+        None => required_wording(library, document.required_paragraphs, document.language),
+    };
     let titles = ["mr", "mrs", "ms", "miss", "mx", "dr"];
     let names = document
         .recipient
@@ -430,6 +439,20 @@ fn document_facts(library: &Library, document: &Composed, body: &str) -> Facts {
         customer_details,
         first_block,
     }
+}
+
+/// The mandated wording of a message's required paragraphs (phrase ids), in `language`:
+/// the same for every message of one shape.
+pub fn required_wording(
+    library: &Library,
+    required_paragraphs: &[String],
+    language: Language,
+) -> Arc<[Mandated]> {
+    required_paragraphs
+        .iter()
+        .filter_map(|id| library.phrase(id))
+        .filter_map(|phrase| mandated_for(&library.rules, phrase, language))
+        .collect()
 }
 
 /// Customer details as [`Facts::customer_details`] holds them: trimmed, in lower case, those

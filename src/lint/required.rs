@@ -137,7 +137,7 @@ pub fn find_mandated(text: &str, pieces: &[String]) -> Option<(usize, usize)> {
 
 pub fn required_hits(text: &SourcedText, facts: &Facts) -> Vec<Hit> {
     let mut hits = Vec::new();
-    for mandated in &facts.required {
+    for mandated in facts.required.iter() {
         let pieces = &mandated.pieces;
         if pieces.iter().all(String::is_empty) || find_mandated(&text.text, pieces).is_some() {
             continue;

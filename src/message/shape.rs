@@ -22,7 +22,9 @@ use crate::document::{
 };
 use crate::library::Library;
 use crate::lint::lines::Cuts;
-use crate::lint::{Composed, Known, KnownPieces, LineHits, Unit, piece_hits_of, subject_text_hits};
+use crate::lint::{
+    Composed, Known, KnownPieces, LineHits, Unit, piece_hits_of, required_wording, subject_text_hits,
+};
 use crate::render::email::html;
 
 use super::json;
@@ -54,6 +56,8 @@ pub struct Shape {
     pub required_paragraphs: Vec<String>,
     /// Bytes of text in the lines, to size the HTML.
     text_len: usize,
+    /// About how many sourced ranges a filled body has, to size it.
+    body_ranges: usize,
     /// The HTML, as the inside of a JSON string, in pieces.
     html_json: Vec<HtmlPiece>,
     /// What lint finds in each body line and paragraph of library wording (none for one
@@ -171,6 +175,12 @@ impl Shape {
             templates: document.templates.clone(),
             required_paragraphs: document.required_paragraphs.clone(),
             text_len: document.text_len(),
+            body_ranges: document
+                .blocks
+                .iter()
+                .flat_map(|block| &block.lines)
+                .map(|line| line.spans.len())
+                .sum(),
             html_json: Vec::new(),
             known: Known::default(),
         };
@@ -183,6 +193,11 @@ impl Shape {
                 }
                 _ => None,
             },
+            required: Some(required_wording(
+                library,
+                &shape.required_paragraphs,
+                shape.language,
+            )),
         };
         Some(shape)
     }
@@ -287,7 +302,7 @@ impl Shape {
         let subject = self.subject.as_ref().map(line_text);
         let mut body = SourcedText {
             text: String::with_capacity(self.text_len + 256),
-            ranges: Vec::new(),
+            ranges: Vec::with_capacity(self.body_ranges),
         };
         lay_out_body(&mut body, self.block_lines(), |out, line| {
             push_line(out, line, &filled_lines)
