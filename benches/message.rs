@@ -92,7 +92,7 @@ fn main() {
                 &composed,
                 &SourcedText::default(),
                 black_box(filled.subject.as_ref()),
-                None,
+                Some(&shape.known),
             ));
         }),
         ("render_message, filled into the remembered shape", &|| {

@@ -201,8 +201,41 @@ pub struct Known {
     pub pieces: KnownPieces,
     /// The subject's, when it holds no value (see [`subject_text_hits`]).
     pub subject: Option<Vec<(usize, Hit)>>,
-    /// The mandated wording of the message's required paragraphs (see [`required_wording`]).
-    pub required: Option<Arc<[Mandated]>>,
+    /// What lint reads of the message's templates.
+    pub templates: Option<TemplateFacts>,
+}
+
+/// What lint reads of a message's templates and their layout: the same for every message
+/// of one shape.
+#[derive(Debug, Clone)]
+pub struct TemplateFacts {
+    /// A template of the message may give a contact centre number.
+    pub allows_contact_centre: bool,
+    /// A template of the message is in the CSMT house format.
+    pub csmt: bool,
+    /// The mandated wording of the message's required paragraphs.
+    pub required: Arc<[Mandated]>,
+}
+
+impl TemplateFacts {
+    pub fn of(library: &Library, composed: &Composed) -> TemplateFacts {
+        let templates = || {
+            composed
+                .templates
+                .iter()
+                .filter_map(|id| library.template(id))
+        };
+        TemplateFacts {
+            allows_contact_centre: templates().any(|t| t.spec.allows_contact_centre),
+            csmt: templates().any(|t| t.spec.house_format == Some(HouseFormat::Csmt)),
+            required: composed
+                .required_paragraphs
+                .iter()
+                .filter_map(|id| library.phrase(id))
+                .filter_map(|phrase| mandated_for(&library.rules, phrase, composed.language))
+                .collect(),
+        }
+    }
 }
 
 /// Lints a composed message from its parts: what [`lint_composed`] finds. `known` may give
@@ -215,8 +248,8 @@ pub fn lint_message(
     known: Option<&Known>,
 ) -> Vec<Finding> {
     let rules = &library.rules;
-    let required = known.and_then(|known| known.required.as_ref());
-    let facts = document_facts(library, composed, &body.text, required);
+    let templates = known.and_then(|known| known.templates.as_ref());
+    let facts = document_facts(library, composed, &body.text, templates);
     let mut findings = Vec::new();
     let pieces = known.map(|known| &known.pieces);
     field_findings_by_lines(
@@ -392,23 +425,21 @@ pub fn lint_phrase(
     lint_fields(&library.rules, &sourced, None, &facts)
 }
 
-/// The facts of a composed message; `required` is its mandated wording when known before
-/// (see [`required_wording`]).
+/// The facts of a composed message; `templates` are those of its templates when known
+/// before (see [`TemplateFacts`]).
 fn document_facts(
     library: &Library,
     document: &Composed,
     body: &str,
-    required: Option<&Arc<[Mandated]>>,
+    templates: Option<&TemplateFacts>,
 ) -> Facts {
-    let templates = || {
-        document
-            .templates
-            .iter()
-            .filter_map(|id| library.template(id))
-    };
-    let required = match required {
-        Some(required) => Arc::clone(required),
-        None => required_wording(library, document.required_paragraphs, document.language),
+    let worked_out;
+    let templates = match templates {
+        Some(templates) => templates,
+        None => {
+            worked_out = TemplateFacts::of(library, document);
+            &worked_out
+        }
     };
     let titles = ["mr", "mrs", "ms", "miss", "mx", "dr"];
     let names = document
@@ -432,27 +463,13 @@ fn document_facts(
     Facts {
         composed: true,
         language: document.language,
-        allows_contact_centre: templates().any(|t| t.spec.allows_contact_centre),
-        csmt: templates().any(|t| t.spec.house_format == Some(HouseFormat::Csmt)),
+        allows_contact_centre: templates.allows_contact_centre,
+        csmt: templates.csmt,
         initials: Some(document.initials.to_string()).filter(|i| !i.is_empty()),
-        required,
+        required: Arc::clone(&templates.required),
         customer_details,
         first_block,
     }
-}
-
-/// The mandated wording of a message's required paragraphs (phrase ids), in `language`:
-/// the same for every message of one shape.
-pub fn required_wording(
-    library: &Library,
-    required_paragraphs: &[String],
-    language: Language,
-) -> Arc<[Mandated]> {
-    required_paragraphs
-        .iter()
-        .filter_map(|id| library.phrase(id))
-        .filter_map(|phrase| mandated_for(&library.rules, phrase, language))
-        .collect()
 }
 
 /// Customer details as [`Facts::customer_details`] holds them: trimmed, in lower case, those

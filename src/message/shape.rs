@@ -23,7 +23,7 @@ use crate::document::{
 use crate::library::Library;
 use crate::lint::lines::Cuts;
 use crate::lint::{
-    Composed, Known, KnownPieces, LineHits, Unit, piece_hits_of, required_wording, subject_text_hits,
+    Composed, Known, KnownPieces, LineHits, Unit, piece_hits_of, subject_text_hits, TemplateFacts,
 };
 use crate::render::email::html;
 
@@ -193,11 +193,7 @@ impl Shape {
                 }
                 _ => None,
             },
-            required: Some(required_wording(
-                library,
-                &shape.required_paragraphs,
-                shape.language,
-            )),
+            templates: Some(TemplateFacts::of(library, &Composed::of(document))),
         };
         Some(shape)
     }
