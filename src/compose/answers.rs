@@ -341,12 +341,14 @@ fn parse_date(text: &str) -> Option<NaiveDate> {
                 .then(|| number * 10 + u32::from(byte - b'0'))
         })
     };
-    if bytes.len() == 10 && bytes[4] == b'-' && bytes[7] == b'-' {
-        if let (Some(year), Some(month), Some(day)) = (digits(0..4), digits(5..7), digits(8..10)) {
-            return i32::try_from(year)
-                .ok()
-                .and_then(|year| NaiveDate::from_ymd_opt(year, month, day));
-        }
+    if bytes.len() == 10
+        && bytes[4] == b'-'
+        && bytes[7] == b'-'
+        && let (Some(year), Some(month), Some(day)) = (digits(0..4), digits(5..7), digits(8..10))
+    {
+        return i32::try_from(year)
+            .ok()
+            .and_then(|year| NaiveDate::from_ymd_opt(year, month, day));
     }
     text.parse().ok()
 }

@@ -54,9 +54,12 @@ where
         mut writer: Writer<'_>,
         event: &Event<'_>,
     ) -> fmt::Result {
-        write_line(&mut writer, SystemTime::now(), event.metadata(), |visitor| {
-            event.record(visitor)
-        })
+        write_line(
+            &mut writer,
+            SystemTime::now(),
+            event.metadata(),
+            |visitor| event.record(visitor),
+        )
     }
 }
 
@@ -78,7 +81,10 @@ fn write_line(
     })?;
     out.write_str(metadata.target())?;
     out.write_char(':')?;
-    let mut fields = FieldWriter { out, result: Ok(()) };
+    let mut fields = FieldWriter {
+        out,
+        result: Ok(()),
+    };
     record(&mut fields);
     fields.result?;
     out.write_char('\n')
@@ -349,7 +355,8 @@ mod tests {
             tracing::warn!(plain = "a\r\nb", shown = %shown, debug = ?"c\nd", "x\ny");
         });
         assert_eq!(text.matches('\n').count(), 1, "{text:?}");
-        let wanted = r#"  WARN comms::server::log::tests: x\ny plain=a\r\nb shown=one\ntwo debug="c\nd""#;
+        let wanted =
+            r#"  WARN comms::server::log::tests: x\ny plain=a\r\nb shown=one\ntwo debug="c\nd""#;
         assert!(text.ends_with(&format!("{wanted}\n")), "{text:?}");
     }
 
@@ -360,7 +367,11 @@ mod tests {
         assert_eq!(out, "2025-11-25T14:37:44.000007Z");
         // The same second again comes from the cache; the next one does not.
         out.clear();
-        write_time(&mut out, UNIX_EPOCH + Duration::new(1_764_081_464, 999_999_000)).unwrap();
+        write_time(
+            &mut out,
+            UNIX_EPOCH + Duration::new(1_764_081_464, 999_999_000),
+        )
+        .unwrap();
         assert_eq!(out, "2025-11-25T14:37:44.999999Z");
         out.clear();
         write_time(&mut out, UNIX_EPOCH + Duration::new(1_764_081_465, 0)).unwrap();
