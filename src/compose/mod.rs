@@ -447,9 +447,9 @@ impl Builder<'_> {
                                         placeholder: placeholder.clone(),
                                         part: part.map(|(number, _)| number),
                                     };
-                                    holes.hole(recipe, value).into()
+                                    holes.hole(recipe, value.into_owned()).into()
                                 }
-                                None => value.into(),
+                                None => value.as_ref().into(),
                             },
                             source: Source::Placeholder {
                                 phrase: phrase.id.clone(),

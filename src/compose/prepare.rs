@@ -2,6 +2,7 @@
 //! and the values its placeholders may show, found by [`Recipe`] so that a message shape can
 //! be filled from them.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -226,7 +227,7 @@ impl Prepared<'_> {
     }
 
     /// The value `recipe` names in this request, trimmed; none when it has none.
-    pub fn value_of(&self, recipe: &Recipe) -> Option<String> {
+    pub fn value_of(&self, recipe: &Recipe) -> Option<Cow<'_, str>> {
         match recipe {
             Recipe::Placeholder { placeholder, part } => {
                 let answers = part
@@ -241,16 +242,22 @@ impl Prepared<'_> {
             } => {
                 let (_, checked) = self.parts.get(part - 1)?;
                 let paragraphs = checked.free_text.get(question.as_str())?;
-                paragraphs.get(*paragraph).cloned()
+                paragraphs
+                    .get(*paragraph)
+                    .map(|text| Cow::Borrowed(text.as_str()))
             }
         }
     }
 
-    pub(super) fn placeholder_value(
-        &self,
+    pub(super) fn placeholder_value<'b>(
+        &'b self,
         placeholder: &Placeholder,
-        answers: Option<&BTreeMap<String, String>>,
-    ) -> Option<String> {
+        answers: Option<&'b BTreeMap<String, String>>,
+    ) -> Option<Cow<'b, str>> {
+        let trimmed = |text: String| match text.trim() {
+            same if same.len() == text.len() => Cow::Owned(text),
+            shorter => Cow::Owned(shorter.to_string()),
+        };
         let request = self.request;
         let customer = &request.customer;
         let staff = &request.staff;
@@ -258,8 +265,8 @@ impl Prepared<'_> {
             Placeholder::CustomerTitle => customer.title.as_deref().unwrap_or_default(),
             Placeholder::CustomerFirstName => &customer.first_name,
             Placeholder::CustomerLastName => &customer.last_name,
-            Placeholder::CustomerName => return Some(customer.addressed_name().trim().to_string()),
-            Placeholder::CustomerFullName => return Some(customer.full_name().trim().to_string()),
+            Placeholder::CustomerName => return Some(trimmed(customer.addressed_name())),
+            Placeholder::CustomerFullName => return Some(trimmed(customer.full_name())),
             Placeholder::StaffFirstName => &staff.first_name,
             Placeholder::StaffInitials => &staff.initials,
             Placeholder::StaffOffice => &staff.office,
@@ -268,7 +275,7 @@ impl Prepared<'_> {
             Placeholder::GoodTimeOfDay => self.good_time_of_day,
             Placeholder::Answer(question) => answers?.get(question)?,
         };
-        Some(value.trim().to_string())
+        Some(Cow::Borrowed(value.trim()))
     }
 }
 

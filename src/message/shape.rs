@@ -23,7 +23,7 @@ use crate::document::{
 use crate::library::Library;
 use crate::lint::lines::Cuts;
 use crate::lint::{
-    Composed, Known, KnownPieces, LineHits, Unit, piece_hits_of, subject_text_hits, TemplateFacts,
+    Composed, Known, KnownPieces, LineHits, TemplateFacts, Unit, piece_hits_of, subject_text_hits,
 };
 use crate::render::email::html;
 
@@ -394,9 +394,9 @@ impl Shape {
                 .value_of(recipe)
                 .filter(|value| !value.is_empty())?;
             match &values[*hole] {
-                Some(known) if *known != value => return None,
+                Some(known) if known.as_str() != value => return None,
                 Some(_) => {}
-                None => values[*hole] = Some(value.into()),
+                None => values[*hole] = Some(value.as_ref().into()),
             }
         }
         values.into_iter().collect()

@@ -374,9 +374,10 @@ pub async fn read_json<T: DeserializeOwned>(
     }
     let bytes = read_body(body).await?;
     // Read plainly first; only a body that fails is read again to find the path to the fault.
-    match serde_json::from_slice(&bytes) {
-        Ok(value) => Ok(value),
-        Err(_) => Err(json_error::<T>(&bytes)),
+    // Checked as UTF-8 once, in one pass, rather than string by string.
+    match std::str::from_utf8(&bytes).map(serde_json::from_str) {
+        Ok(Ok(value)) => Ok(value),
+        _ => Err(json_error::<T>(&bytes)),
     }
 }
 

@@ -79,18 +79,22 @@ pub fn router(state: AppState) -> Router {
     for route in api::ROUTES {
         router = router.route(route.path, (route.handler)());
     }
-    router
+    let mut router = router
         .route("/", get(page::show).post(page::submit))
         .route("/download", axum::routing::post(page::download))
         .route("/login", get(auth::login_page).post(auth::login))
         .route("/assets/style.css", get(page::stylesheet))
         .route("/assets/page.js", get(page::script))
         .fallback(not_found)
-        .method_not_allowed_fallback(method_not_allowed)
-        .layer(middleware::from_fn_with_state(
+        .method_not_allowed_fallback(method_not_allowed);
+    // Without a token every request is let in: no layer to pass through.
+    if state.token.is_some() {
+        router = router.layer(middleware::from_fn_with_state(
             state.clone(),
             auth::require_token,
-        ))
+        ));
+    }
+    router
         .layer(middleware::from_fn_with_state(state.clone(), guard))
         .with_state(state)
 }
