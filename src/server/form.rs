@@ -4,14 +4,21 @@
 //! `template` (repeated, the chosen templates), `order` (their ids in the order chosen,
 //! comma-separated), `language`, `channel`, `large_print`,
 //! `service`, `title`, `first_name`, `last_name`, `email`, `address` (one line each),
-//! `staff_first_name`, `staff_initials`, `staff_office`, `reference`, and
+//! `staff_first_name`, `staff_initials`, `staff_office`, `role`, `reference`, `time_zone` (an
+//! IANA time zone or a two-letter country code), the call plan's `attempt`,
+//! `first_attempt_at` (`YYYY-MM-DDTHH:MM` in UK time, as a `datetime-local` input sends it),
+//! `unavailable` (one time a line) and `happy_outside_hours`, and
 //! `answer.TEMPLATE.QUESTION` (repeated for check boxes).
 
 use std::collections::BTreeMap;
 
+use chrono::{NaiveDateTime, TimeZone as _, Utc};
+
 use crate::library::{Library, QuestionKind};
+use crate::plan::zone::{UK_ZONE, resolve_zone};
+use crate::plan::{AttemptNumber, PlanRequest};
 use crate::request::{
-    Answer, Application, Channel, Customer, Language, Part, Request, Service, Staff,
+    Answer, Application, Channel, Customer, Language, Part, Request, Role, Service, Staff,
 };
 
 /// Everything the staff page's form holds.
@@ -31,7 +38,17 @@ pub struct FormState {
     pub staff_first_name: String,
     pub staff_initials: String,
     pub staff_office: String,
+    pub role: Role,
     pub reference: String,
+    /// Where the customer is: an IANA time zone, or a two-letter country code.
+    pub time_zone: String,
+    /// The call about to be made, as the radio sent it (`1`, `2` or `3`).
+    pub attempt: String,
+    /// When the first call was made, `YYYY-MM-DDTHH:MM` in UK time.
+    pub first_attempt_at: String,
+    /// Times the customer cannot take a call, one a line.
+    pub unavailable: String,
+    pub happy_outside_hours: bool,
     /// Answers by (template, question).
     pub answers: BTreeMap<(String, String), Vec<String>>,
     /// Which button sent the form: `preview` (show the message) or `questions` (only refresh
@@ -82,7 +99,18 @@ impl FormState {
                 "staff_first_name" => state.staff_first_name = value,
                 "staff_initials" => state.staff_initials = value,
                 "staff_office" => state.staff_office = value,
+                "role" => {
+                    state.role = match value.as_str() {
+                        "customer_service" => Role::CustomerService,
+                        _ => Role::Examiner,
+                    }
+                }
                 "reference" => state.reference = value,
+                "time_zone" => state.time_zone = value,
+                "attempt" => state.attempt = value,
+                "first_attempt_at" => state.first_attempt_at = value,
+                "unavailable" => state.unavailable = value,
+                "happy_outside_hours" => state.happy_outside_hours = value == "yes",
                 "action" => state.action = value,
                 other => {
                     if let Some(rest) = other.strip_prefix("answer.")
@@ -178,13 +206,13 @@ impl FormState {
                     .filter(|line| !line.is_empty())
                     .map(str::to_string)
                     .collect(),
-                time_zone: None,
+                time_zone: self.customer_zone(),
             },
             staff: Staff {
                 first_name: self.staff_first_name.trim().to_string(),
                 initials: self.staff_initials.trim().to_string(),
                 office: self.staff_office.trim().to_string(),
-                role: Default::default(),
+                role: self.role,
             },
             application: Application {
                 reference: blank_to_none(&self.reference),
@@ -193,6 +221,93 @@ impl FormState {
             },
             parts,
         }
+    }
+
+    /// The customer's time zone for the message: the zone the `time_zone` field names, or the
+    /// one zone of the country it names; as written when it names neither, so that composing
+    /// reports it; none when blank (a UK customer).
+    fn customer_zone(&self) -> Option<String> {
+        let (time_zone, country) = self.zone_or_country();
+        if time_zone.is_none() && country.is_none() {
+            return None;
+        }
+        Some(match resolve_zone(time_zone, country) {
+            Ok(zone) => zone.name().to_string(),
+            Err(_) => self.time_zone.trim().to_string(),
+        })
+    }
+
+    /// Why the `time_zone` field names no zone, in the planner's words (which say what a
+    /// country code with several zones needs); none when it names one or is blank.
+    pub fn zone_problem(&self) -> Option<String> {
+        let (time_zone, country) = self.zone_or_country();
+        resolve_zone(time_zone, country)
+            .err()
+            .map(|err| err.to_string())
+    }
+
+    /// The `time_zone` field read as the planner takes it: two letters are a country code,
+    /// anything else a time zone.
+    fn zone_or_country(&self) -> (Option<&str>, Option<&str>) {
+        let written = self.time_zone.trim();
+        if written.is_empty() {
+            (None, None)
+        } else if written.len() == 2 && written.chars().all(|c| c.is_ascii_alphabetic()) {
+            (None, Some(written))
+        } else {
+            (Some(written), None)
+        }
+    }
+
+    /// The call plan request the form describes, planned from the clock's `now`.
+    pub fn to_plan_request(&self, library: &Library) -> PlanRequest {
+        let mut request = self.to_request(library);
+        // The planner reads where the customer is from the field, as written.
+        request.customer.time_zone = None;
+        let (time_zone, country) = self.zone_or_country();
+        let attempt = self.attempt.trim();
+        PlanRequest {
+            role: Some(self.role),
+            time_zone: time_zone.map(str::to_string),
+            country: country.map(str::to_string),
+            now: None,
+            unavailable: self
+                .unavailable
+                .lines()
+                .map(str::trim)
+                .filter(|line| !line.is_empty())
+                .map(str::to_string)
+                .collect(),
+            happy_outside_hours: self.happy_outside_hours,
+            attempt: (!attempt.is_empty()).then(|| AttemptNumber::Text(attempt.to_string())),
+            // The first call's time matters only for the second and third.
+            first_attempt_at: matches!(attempt, "2" | "3")
+                .then(|| self.first_attempt_utc())
+                .flatten(),
+            office_hours: None,
+            follow_up: None,
+            language: self.language,
+            customer: request.customer,
+            staff: request.staff,
+        }
+    }
+
+    /// The first call's time as the planner reads it (RFC 3339): the page's UK local time
+    /// turned into UTC; as written when it is not a date and time, so that the planner
+    /// reports it; none when blank.
+    fn first_attempt_utc(&self) -> Option<String> {
+        let written = self.first_attempt_at.trim();
+        if written.is_empty() {
+            return None;
+        }
+        let local = NaiveDateTime::parse_from_str(written, "%Y-%m-%dT%H:%M")
+            .or_else(|_| NaiveDateTime::parse_from_str(written, "%Y-%m-%dT%H:%M:%S"));
+        Some(
+            match local.map(|local| UK_ZONE.from_local_datetime(&local).earliest()) {
+                Ok(Some(uk)) => uk.with_timezone(&Utc).to_rfc3339(),
+                _ => written.to_string(),
+            },
+        )
     }
 }
 
