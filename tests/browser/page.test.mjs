@@ -1,7 +1,8 @@
 // Drives the staff page in Debian's Chromium (headless, no sandbox, no background traffic):
 // picks two templates, answers their questions, sees the preview and a lint finding, presses
-// the copy buttons and reads the clipboard, switches language, channel and large print, takes
-// a screenshot, runs axe-core, and repeats the core steps with JavaScript turned off.
+// the copy buttons and reads the clipboard, downloads the .eml, switches language, channel and
+// large print, downloads the letter PDF, gets a voicemail script and its call plan, takes
+// screenshots, runs axe-core, and repeats the core steps with JavaScript turned off.
 //
 // Usage: COMMS_URL=http://127.0.0.1:PORT node page.test.mjs [SCREENSHOT.png]
 import { readFileSync } from "node:fs";
@@ -168,6 +169,43 @@ try {
   const welsh = await page.textContent("#message-text");
   check(welsh.startsWith("Annwyl") && await page.getAttribute("#message-text", "lang") === "cy",
     "switching to Welsh renders the letter in Welsh, marked lang=cy: " + JSON.stringify(welsh.slice(0, 30)));
+
+  // The letter as a PDF: once the free text breaks no error-level rule, the button appears.
+  await page.check("#language-en");
+  for (const template of chosen) {
+    for (const question of template.questions.filter((q) => q.kind === "free_text")) {
+      await page.fill(`#q-${template.id}-${question.id}`, "We have received your letter.");
+    }
+  }
+  const pdfButton = "button[formaction='/download'][value=pdf]";
+  await page.waitForSelector(pdfButton, { timeout: 10000 });
+  const [pdfDownload] = await Promise.all([page.waitForEvent("download"), page.click(pdfButton)]);
+  const pdf = readFileSync(await pdfDownload.path());
+  check(pdf.subarray(0, 5).toString("latin1") === "%PDF-" && pdfDownload.suggestedFilename().endsWith(".pdf"),
+    `Download the letter (PDF) gives a PDF (${pdfDownload.suggestedFilename()}, ${pdf.length} bytes)`);
+
+  // A voicemail and the call plan: the examiner's voicemail template in place of the two.
+  for (const template of chosen) await page.locator(`.template-option input[value="${template.id}"]`).uncheck();
+  await page.locator(`.template-option input[value="voicemail-examiner"]`).check();
+  await page.waitForSelector("#h-voicemail-examiner");
+  await page.check("#q-voicemail-examiner-attempt");
+  await page.check("#channel-voicemail");
+  await page.fill("#time_zone", "America/New_York");
+  await page.waitForFunction(() => document.querySelector("#call-plan")?.textContent.includes("America/New_York"), null, { timeout: 10000 });
+  const script = (await page.textContent("#message-text")).trim();
+  check(/^Good (morning|afternoon|evening), I am calling from His Majesty’s Passport Office, my name is Sam\. I need to speak with you directly/.test(script),
+    "the voicemail script is the guidance's wording: " + JSON.stringify(script.slice(0, 50)));
+  const verdict = (await page.textContent("#call-now")).trim();
+  check(/^(Call now|Do not call now)\./.test(verdict), "the call plan says whether to call now: " + JSON.stringify(verdict.slice(0, 60)));
+  const calls = await page.locator("#call-attempts li").count();
+  const plannedScripts = await page.locator("#call-attempts .script").allTextContents();
+  check(calls === 3 && /I will send you an? (letter|email) asking you for information/.test(plannedScripts[2]),
+    `the call plan times ${calls} calls in the customer's time and UK time, each with its voicemail`);
+  await axe(page, "voicemail with call plan");
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const callPlanShot = screenshot.replace(/[^/]*$/, "call-plan.png");
+  await page.locator("#preview").screenshot({ path: callPlanShot });
+  check(true, "screenshot written to " + callPlanShot);
   check(errors.length === 0, "no script errors: " + errors.join("; "));
   await context.close();
 
