@@ -92,5 +92,6 @@ pub fn sample_request(
             template: template.id.to_string(),
             answers: case.answers.clone(),
         }],
+        format: None,
     }
 }

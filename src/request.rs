@@ -33,6 +33,35 @@ pub struct Request {
     pub application: Application,
     #[serde(default)]
     pub parts: Vec<Part>,
+    /// What `POST /api/render` answers with (`json`, `eml` or `pdf`), as `?format=` and the
+    /// `Accept` header ask too; the command line's `--format` decides there instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<AnswerFormat>,
+}
+
+/// What a render over HTTP answers with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnswerFormat {
+    /// `{subject, text, html, findings}`.
+    Json,
+    /// The complete email, `message/rfc822`.
+    Eml,
+    /// The letter, `application/pdf`.
+    Pdf,
+}
+
+impl AnswerFormat {
+    pub const NAMES: &'static str = "json, eml, pdf";
+
+    pub fn from_name(name: &str) -> Option<AnswerFormat> {
+        match name {
+            "json" => Some(AnswerFormat::Json),
+            "eml" => Some(AnswerFormat::Eml),
+            "pdf" => Some(AnswerFormat::Pdf),
+            _ => None,
+        }
+    }
 }
 
 /// Reads `at` as chrono reads a time (RFC 3339, or the relaxed form chrono also accepts),

@@ -611,10 +611,15 @@ fn serving_on_a_taken_port_fails_cleanly() {
 fn render_gives_the_email_as_eml_when_asked() {
     let server = Server::start(None);
     let body = sample_request().to_string();
+    let mut asks_in_body = sample_request();
+    asks_in_body["format"] = json!("eml");
+    let asks_in_body = asks_in_body.to_string();
     let json_type = ("Content-Type", "application/json");
-    for (path, accept) in [
-        ("/api/render?format=eml", "*/*"),
-        ("/api/render", "message/rfc822"),
+    // The query, the request's own `format` field (over `Accept`), or `Accept` alone.
+    for (path, accept, body) in [
+        ("/api/render?format=eml", "*/*", &body),
+        ("/api/render", "message/rfc822", &body),
+        ("/api/render", "application/json", &asks_in_body),
     ] {
         let reply = request(
             server.addr,
@@ -646,6 +651,27 @@ fn render_gives_the_email_as_eml_when_asked() {
         400,
         Some("format"),
     );
+    let mut unknown = sample_request();
+    unknown["format"] = json!("docx");
+    let refused = assert_error(
+        &post_json(server.addr, "/api/render", &unknown),
+        400,
+        Some("format"),
+    );
+    assert!(
+        refused["message"].as_str().unwrap().contains("eml"),
+        "{refused}"
+    );
+    // The query wins over the field.
+    let reply = request(
+        server.addr,
+        "POST",
+        "/api/render?format=json",
+        &[json_type],
+        asks_in_body.as_bytes(),
+    );
+    assert_eq!(reply.header("content-type"), Some("application/json"));
+    assert!(reply.json()["text"].as_str().is_some());
     let mut no_address = sample_request();
     no_address["customer"]["email"] = Value::Null;
     assert_error(
@@ -831,11 +857,15 @@ fn plan_calls_answers_the_plan_and_names_bad_fields() {
 fn render_gives_the_letter_as_pdf_when_asked() {
     let server = Server::start(None);
     let body = letter_request(None).to_string();
+    let mut asks_in_body = letter_request(None);
+    asks_in_body["format"] = json!("pdf");
+    let asks_in_body = asks_in_body.to_string();
     let json_type = ("Content-Type", "application/json");
     let mut pdfs = Vec::new();
-    for (path, accept) in [
-        ("/api/render?format=pdf", "*/*"),
-        ("/api/render", "application/pdf"),
+    for (path, accept, body) in [
+        ("/api/render?format=pdf", "*/*", &body),
+        ("/api/render", "application/pdf", &body),
+        ("/api/render", "*/*", &asks_in_body),
     ] {
         let reply = request(
             server.addr,
@@ -866,6 +896,7 @@ fn render_gives_the_letter_as_pdf_when_asked() {
     .unwrap();
     assert_eq!(pdfs[0], expected);
     assert_eq!(pdfs[1], expected);
+    assert_eq!(pdfs[2], expected);
 
     // Error-level findings refuse the letter, listing them; a draft is produced.
     let jargon = letter_request(Some("It has been passed to CSMT."));

@@ -131,7 +131,7 @@ pub const ROUTES: &[ApiRoute] = &[
         path: "/api/render",
         method: Method::Post,
         operation_id: "render",
-        summary: "Compose, lint and render one request: the object `comms render --format json` prints, the email as .eml with `?format=eml` or `Accept: message/rfc822`, or the letter as PDF with `?format=pdf` or `Accept: application/pdf`",
+        summary: "Compose, lint and render one request: the object `comms render --format json` prints, the email as .eml with `?format=eml`, `\"format\": \"eml\"` or `Accept: message/rfc822`, or the letter as PDF with `?format=pdf`, `\"format\": \"pdf\"` or `Accept: application/pdf` (the query first, then the request's field, then `Accept`)",
         parameter: None,
         query: Some((
             "format",
@@ -278,12 +278,12 @@ async fn render(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let format = match wanted_format(query.as_deref(), &headers) {
-        Ok(format) => format,
-        Err(err) => return err.into_response(),
-    };
     let request: Request = match read_json(&headers, body).await {
         Ok(request) => request,
+        Err(err) => return err.into_response(),
+    };
+    let format = match wanted_format(query.as_deref(), request.format, &headers) {
+        Ok(format) => format,
         Err(err) => return err.into_response(),
     };
     if format != Format::Json {

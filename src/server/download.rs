@@ -1,6 +1,7 @@
 //! Files a message can be downloaded as: the email as a `.eml` MIME message, and the letter as
-//! PDF. Shared by `POST /api/render` (asked for with `?format=eml`/`?format=pdf` or
-//! `Accept: message/rfc822`/`Accept: application/pdf`) and the staff page's download buttons.
+//! PDF. Shared by `POST /api/render` (asked for with `?format=eml`/`?format=pdf`, the
+//! request's `format` field, or `Accept: message/rfc822`/`Accept: application/pdf`) and the
+//! staff page's download buttons.
 
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -12,33 +13,15 @@ use crate::lint::{Field, Severity};
 use crate::message::Message;
 use crate::render::email::{self, EmailError};
 use crate::render::letter::{self, LetterError, LetterSettings};
+pub use crate::request::AnswerFormat as Format;
 
-/// What a render answers with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// `{subject, text, html, findings}`.
-    Json,
-    /// The complete email, `message/rfc822`.
-    Eml,
-    /// The letter, `application/pdf`.
-    Pdf,
-}
-
-impl Format {
-    pub const NAMES: &'static str = "json, eml, pdf";
-
-    pub fn from_name(name: &str) -> Option<Format> {
-        match name {
-            "json" => Some(Format::Json),
-            "eml" => Some(Format::Eml),
-            "pdf" => Some(Format::Pdf),
-            _ => None,
-        }
-    }
-}
-
-/// The format asked for: the `format` query parameter, else the `Accept` header, else JSON.
-pub fn wanted_format(query: Option<&str>, headers: &HeaderMap) -> Result<Format, ApiError> {
+/// The format a render answers with: the `format` query parameter, else the request's own
+/// `format` field, else the `Accept` header, else JSON.
+pub fn wanted_format(
+    query: Option<&str>,
+    in_request: Option<Format>,
+    headers: &HeaderMap,
+) -> Result<Format, ApiError> {
     let asked = query
         .and_then(|query| serde_urlencoded::from_str::<Vec<(String, String)>>(query).ok())
         .and_then(|pairs| pairs.into_iter().find(|(name, _)| name == "format"))
@@ -51,6 +34,9 @@ pub fn wanted_format(query: Option<&str>, headers: &HeaderMap) -> Result<Format,
             ))
             .with_field("format")
         });
+    }
+    if let Some(format) = in_request {
+        return Ok(format);
     }
     let accept = headers
         .get(header::ACCEPT)

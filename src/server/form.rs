@@ -220,6 +220,7 @@ impl FormState {
                 paper: false,
             },
             parts,
+            format: None,
         }
     }
 

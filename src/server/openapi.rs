@@ -92,6 +92,8 @@ fn schemas() -> Value {
                 "language": { "enum": names(&Language::ALL, Language::as_str), "default": "en" },
                 "large_print": { "type": "boolean", "default": false },
                 "draft": { "type": "boolean", "default": false },
+                "format": { "enum": ["json", "eml", "pdf"], "default": "json",
+                    "description": "What POST /api/render answers with; `?format=` wins over it, and it wins over `Accept`." },
                 "at": { "type": "string", "format": "date-time" },
                 "customer": { "type": "object", "additionalProperties": false, "properties": {
                     "title": optional_text, "first_name": text, "last_name": text, "email": optional_text,
