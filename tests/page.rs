@@ -69,13 +69,7 @@ fn the_page_works_without_javascript_and_escapes_values() {
 &answer.request-new-photo.reasons=glare&language=en&channel=email&service=standard\
 &title=&first_name=%3Cscript%3Ealert(1)%3C%2Fscript%3E&last_name=O%27Brien%22&email=a%40example.com\
 &staff_first_name=Sam&staff_initials=SB&staff_office=Durham&reference=1234567890&action=preview";
-    let reply = request(
-        server.addr,
-        "POST",
-        "/",
-        &[("Content-Type", "application/x-www-form-urlencoded")],
-        form.as_bytes(),
-    );
+    let reply = post_form(&server, "/", form);
     assert_eq!(reply.status, 200);
     let html = reply.text();
     assert!(!html.contains("<script>alert"), "a value was not escaped");
@@ -87,12 +81,10 @@ fn the_page_works_without_javascript_and_escapes_values() {
     assert!(html.contains("Copy email subject") && html.contains("Copy email message"));
 
     // A required question left unanswered: an error summary linked to the question.
-    let reply = request(
-        server.addr,
-        "POST",
+    let reply = post_form(
+        &server,
         "/",
-        &[("Content-Type", "application/x-www-form-urlencoded")],
-        b"template=request-new-photo&first_name=A&last_name=B&staff_first_name=Sam&action=preview",
+        "template=request-new-photo&first_name=A&last_name=B&staff_first_name=Sam&action=preview",
     );
     let html = reply.text();
     assert!(html.contains("There is a problem"));
