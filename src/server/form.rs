@@ -199,13 +199,7 @@ impl FormState {
                 first_name: self.first_name.trim().to_string(),
                 last_name: self.last_name.trim().to_string(),
                 email: blank_to_none(&self.email),
-                address: self
-                    .address
-                    .lines()
-                    .map(str::trim)
-                    .filter(|line| !line.is_empty())
-                    .map(str::to_string)
-                    .collect(),
+                address: non_blank_lines(&self.address),
                 time_zone: self.customer_zone(),
             },
             staff: Staff {
@@ -272,13 +266,7 @@ impl FormState {
             time_zone: time_zone.map(str::to_string),
             country: country.map(str::to_string),
             now: None,
-            unavailable: self
-                .unavailable
-                .lines()
-                .map(str::trim)
-                .filter(|line| !line.is_empty())
-                .map(str::to_string)
-                .collect(),
+            unavailable: non_blank_lines(&self.unavailable),
             happy_outside_hours: self.happy_outside_hours,
             attempt: (!attempt.is_empty()).then(|| AttemptNumber::Text(attempt.to_string())),
             // The first call's time matters only for the second and third.
@@ -310,6 +298,15 @@ impl FormState {
             },
         )
     }
+}
+
+/// The lines of a text area, trimmed, blank ones left out.
+fn non_blank_lines(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 #[cfg(test)]
