@@ -172,11 +172,7 @@ pub fn plan_text(plan: &Plan) -> String {
         let _ = writeln!(out, "SEND AN EMAIL INSTEAD.");
     }
     for attempt in &plan.attempts {
-        let when = if attempt.now {
-            format!("now ({})", attempt.at.customer_text)
-        } else {
-            attempt.at.customer_text.clone()
-        };
+        let when = attempt.when_text();
         let _ = writeln!(
             out,
             "\nAttempt {}: {} — UK time {}",

@@ -93,6 +93,18 @@ pub struct Attempt {
     pub voicemail: Script,
 }
 
+impl Attempt {
+    /// When to call, in the customer's time, for people: "now (Monday 23 November 2026 at
+    /// 09:00 EST)" for a call to make now, the time alone otherwise.
+    pub fn when_text(&self) -> String {
+        if self.now {
+            format!("now ({})", self.at.customer_text)
+        } else {
+            self.at.customer_text.clone()
+        }
+    }
+}
+
 /// A script composed from the library.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Script {

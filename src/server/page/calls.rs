@@ -105,11 +105,7 @@ fn plan_details(out: &mut String, plan: &Plan, language: Language) {
     if !plan.attempts.is_empty() {
         out.push_str("<ol class=\"attempts\" id=\"call-attempts\">");
         for attempt in &plan.attempts {
-            let when = if attempt.now {
-                format!("now ({})", attempt.at.customer_text)
-            } else {
-                attempt.at.customer_text.clone()
-            };
+            let when = attempt.when_text();
             let _ = write!(
                 out,
                 "<li class=\"attempt\"><h4 class=\"attempt-heading\">Call {}: {}</h4>\
